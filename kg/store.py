@@ -1,0 +1,114 @@
+"""The persistent Oxigraph store, opened through rdflib (oxrdflib) and pyoxigraph.
+
+rdflib users get a `Dataset` over the same store; everything on a hot path
+(writes, counts, queries) talks to the `pyoxigraph.Store` underneath, because
+oxrdflib silently falls back to rdflib's slow machinery for anything but a
+plain query string.
+
+Concurrency model: one process at a time may open a store read-write
+(RocksDB's lock). Readers such as the server open it read-only, which shows a
+snapshot taken at open time, and re-open when the *generation* changes: every
+successful write bumps a counter file inside the store directory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph
+import rdflib
+from oxrdflib import OxigraphStore
+
+GENERATION_FILE = "kg-generation"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message says why and what to do."""
+
+
+class KnowledgeStore:
+    """An on-disk Oxigraph store, usable as an rdflib `Dataset` and as `pyoxigraph.Store`."""
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.oxigraph = _open(self.path, read_only)
+        self.dataset = rdflib.Dataset(store=OxigraphStore(store=self.oxigraph), default_union=True)
+
+    def __enter__(self) -> KnowledgeStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if not self.read_only:
+            self.oxigraph.flush()
+        del self.oxigraph
+
+    def __len__(self) -> int:
+        return len(self.oxigraph)
+
+    def replace_graphs(self, graphs: Mapping[pyoxigraph.NamedNode, Iterable[pyoxigraph.Quad]]) -> None:
+        """Replace each named graph by the given quads, all graphs in one transaction.
+
+        Oxigraph runs one SPARQL Update request as one transaction, so either
+        every graph is replaced or the store is left exactly as it was. Graphs
+        not named here are never touched, which is what makes re-ingesting an
+        article idempotent.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+        operations = [f"DROP SILENT GRAPH {graph}" for graph in graphs if self.oxigraph.contains_named_graph(graph)]
+        data = " ".join(_quad_to_sparql(quad) for quads in graphs.values() for quad in quads)
+        operations.append(f"INSERT DATA {{ {data} }}")
+        self.oxigraph.update(" ;\n".join(operations))
+        self.bump_generation()
+
+    def generation(self) -> int:
+        return read_generation(self.path)
+
+    def bump_generation(self) -> None:
+        """Tell read-only openers (the server) that they should re-open to see new data."""
+        target = self.path / GENERATION_FILE
+        scratch = target.with_suffix(".tmp")
+        scratch.write_text(str(self.generation() + 1))
+        os.replace(scratch, target)
+
+
+def read_generation(path: str | os.PathLike[str]) -> int:
+    """The store's write counter; 0 for a store never written by `kg`."""
+    try:
+        return int((Path(path) / GENERATION_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+def _open(path: Path, read_only: bool) -> pyoxigraph.Store:
+    if read_only:
+        if not path.is_dir():
+            raise StoreError(f"no store at {path}: run `kg ingest` first")
+        try:
+            return pyoxigraph.Store.read_only(str(path))
+        except OSError as error:
+            raise StoreError(f"cannot open store {path} read-only: {error}") from error
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        return pyoxigraph.Store(str(path))
+    except OSError as error:
+        if "lock" in str(error).lower():
+            raise StoreError(
+                f"store {path} is open for writing by another process (another `kg ingest`?); "
+                "only one writer at a time is possible"
+            ) from error
+        raise StoreError(f"cannot open store {path}: {error}") from error
+
+
+def _quad_to_sparql(quad: pyoxigraph.Quad) -> str:
+    """One quad as a SPARQL `INSERT DATA` fragment (pyoxigraph terms print as N-Triples)."""
+    triple = f"{quad.subject} {quad.predicate} {quad.object} ."
+    if isinstance(quad.graph_name, pyoxigraph.DefaultGraph):
+        return triple
+    return f"GRAPH {quad.graph_name} {{ {triple} }}"
