@@ -36,8 +36,8 @@ def _decimal(value: Decimal | float) -> Literal:
     return Literal(format(Decimal(str(value)).normalize(), "f"), datatype=NamedNode(XSD + "decimal"))
 
 
-def _integer(value: int, datatype: str = "integer") -> Literal:
-    return Literal(str(value), datatype=NamedNode(XSD + datatype))
+def _integer(value: int) -> Literal:
+    return Literal(str(value), datatype=NamedNode(XSD + "integer"))
 
 
 def _boolean(value: bool) -> Literal:
@@ -144,8 +144,8 @@ class GraphBuilder:
         yield context, RDF_TYPE, nif("Context")
         yield context, RDF_TYPE, nif("OffsetBasedString")
         yield context, nif("isString"), Literal(ex.text.context)
-        yield context, nif("beginIndex"), _integer(0, "nonNegativeInteger")
-        yield context, nif("endIndex"), _integer(len(ex.text.context), "nonNegativeInteger")
+        yield context, nif("beginIndex"), _integer(0)
+        yield context, nif("endIndex"), _integer(len(ex.text.context))
         yield context, nif("sourceUrl"), article_iri
 
     @staticmethod
@@ -163,8 +163,8 @@ class GraphBuilder:
         yield subject, akg("evidence"), sentence
         yield sentence, RDF_TYPE, nif("OffsetBasedString")
         yield sentence, nif("anchorOf"), Literal(ex.text.context[evidence.start : evidence.end])
-        yield sentence, nif("beginIndex"), _integer(evidence.start, "nonNegativeInteger")
-        yield sentence, nif("endIndex"), _integer(evidence.end, "nonNegativeInteger")
+        yield sentence, nif("beginIndex"), _integer(evidence.start)
+        yield sentence, nif("endIndex"), _integer(evidence.end)
         yield sentence, nif("referenceContext"), self._context_iri(ex, article_iri)
 
     # -- roles, agreements, events ------------------------------------------

@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+import pyoxigraph
 from pyoxigraph import NamedNode, Quad
 
-from kg.config import Settings
+from kg.config import ONTOLOGY_DIR, Settings
 from kg.extract import Extractor
 from kg.extraction import Extraction
 from kg.gazetteer import load_gazetteer
@@ -23,6 +24,7 @@ from kg.nlp import BATCH_SIZE, build_pipeline
 from kg.readers import Article
 from kg.store import KnowledgeStore
 from kg.text import prepare
+from kg.vocab import ONTOLOGY_GRAPH
 
 
 @dataclass
@@ -81,6 +83,14 @@ class Pipeline:
             summary.agreements += len(ex.agreements)
         graphs = self.graphs(extractions)
         summary.quads = sum(len(quads) for quads in graphs.values())
+        graphs[NamedNode(ONTOLOGY_GRAPH)] = ontology_quads()
         store.replace_graphs(graphs)
         summary.seconds = time.perf_counter() - started
         return summary
+
+
+def ontology_quads() -> list[Quad]:
+    """The OWL ontology in its own named graph, so queries can read class and property labels."""
+    graph = NamedNode(ONTOLOGY_GRAPH)
+    triples = pyoxigraph.parse(path=ONTOLOGY_DIR / "akg.ttl", format=pyoxigraph.RdfFormat.TURTLE)
+    return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]

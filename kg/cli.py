@@ -1,0 +1,178 @@
+"""The `kg` command: ingest, query, export, stats, validate, serve, eval, bench."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.config import Settings
+from kg.readers import InputError, read_articles
+from kg.store import KnowledgeStore, StoreError
+from kg.vocab import PREFIXES
+
+_store_option = click.option(
+    "--store", "store", type=click.Path(file_okay=False, path_type=Path), envvar="KG_STORE",
+    default="data/kg", show_default=True, help="Oxigraph store directory (env KG_STORE).")
+_base_option = click.option(
+    "--base-iri", envvar="KG_BASE_IRI", default=Settings().base_iri, show_default=True,
+    help="IRI prefix of minted resources (env KG_BASE_IRI).")
+_model_option = click.option(
+    "--model", envvar="KG_MODEL", default=Settings().model, show_default=True,
+    help="spaCy pipeline package (env KG_MODEL), e.g. en_core_web_trf.")
+
+
+def _settings(store: Path, base_iri: str | None = None, model: str | None = None) -> Settings:
+    defaults = Settings()
+    try:
+        return Settings(store=store, base_iri=base_iri or defaults.base_iri, model=model or defaults.model)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+def _open(settings: Settings, *, read_only: bool) -> KnowledgeStore:
+    try:
+        return KnowledgeStore(settings.store, read_only=read_only)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Astana KG: news articles in, a linked-data knowledge graph out."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_store_option
+@_base_option
+@_model_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest(paths: tuple[Path, ...], store: Path, base_iri: str, model: str, quiet: bool) -> None:
+    """Extract articles from seed-format .txt and .jsonl files (or directories) into the store.
+
+    Everything is read and checked first and written in one transaction: a bad
+    line stops the ingest with `file:line: problem` and the store is unchanged.
+    """
+    from tqdm import tqdm
+
+    from kg.pipeline import Pipeline
+
+    settings = _settings(store, base_iri, model)
+    try:
+        articles = read_articles(paths)
+    except InputError as error:
+        raise click.ClickException(f"{error} — nothing was written") from error
+    pipeline = Pipeline(settings)
+    with tqdm(total=len(articles), unit="article", disable=quiet, file=sys.stderr) as bar:
+        with _open(settings, read_only=False) as kg_store:
+            summary = pipeline.ingest(articles, kg_store, progress=bar.update)
+            total = len(kg_store)
+    click.echo(f"Ingested {summary}; the store at {settings.store} holds {total} quads.")
+
+
+@main.command()
+@click.argument("query")
+@_store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml"]), default="table",
+              show_default=True, help="Results format (json = SPARQL 1.1 Query Results JSON).")
+def query(query: str, store: Path, fmt: str) -> None:
+    """Run a SPARQL query (text, or @file.rq) over the union of the article graphs."""
+    from kg.results import write_results
+
+    text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
+    with _open(_settings(store), read_only=True) as kg_store:
+        try:
+            results = kg_store.oxigraph.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise click.ClickException(f"SPARQL syntax error: {error}") from error
+        write_results(results, fmt, sys.stdout)
+
+
+@main.command()
+@_store_option
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdf"]), default="trig",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
+def export(store: Path, fmt: str, output: Path | None) -> None:
+    """Serialise the whole store; quad formats keep one graph per article."""
+    from kg.export import write
+
+    with _open(_settings(store), read_only=True) as kg_store:
+        quads = kg_store.oxigraph.quads_for_pattern(None, None, None, None)
+        if output is None:
+            write(quads, fmt, sys.stdout.buffer)
+        else:
+            with open(output, "wb") as handle:
+                write(quads, fmt, handle)
+            click.echo(f"Wrote {output}", err=True)
+
+
+@main.command()
+@_store_option
+def stats(store: Path) -> None:
+    """Counts of articles, entities, events by type, agreements and bilateral ties."""
+    from kg.stats import collect
+
+    with _open(_settings(store), read_only=True) as kg_store:
+        for label, value in collect(kg_store):
+            click.echo(f"{label:<28}{value:>10}")
+
+
+@main.command()
+@_store_option
+def validate(store: Path) -> None:
+    """Check the store against the SHACL shapes; exit 1 with a report on violations."""
+    from kg.validate import validate as run_validation
+
+    with _open(_settings(store), read_only=True) as kg_store:
+        report = run_validation(kg_store)
+    if report.conforms:
+        click.echo(f"Conforms: {report.triples} triples satisfy ontology/shapes.ttl.")
+        return
+    click.echo(report.text)
+    sys.exit(1)
+
+
+@main.command()
+@_store_option
+@_base_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--write-token", envvar="KG_WRITE_TOKEN", default=None,
+              help="Enable SPARQL Update / Graph Store writes for requests bearing this token (env KG_WRITE_TOKEN).")
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Query timeout in seconds.")
+@click.option("--row-limit", default=10_000, show_default=True, type=int, help="Maximum rows of a result.")
+def serve(store: Path, base_iri: str, host: str, port: int, threads: int, write_token: str | None,
+          timeout: float, row_limit: int) -> None:
+    """Serve the store: SPARQL endpoint, canned-query API, exports and resource pages."""
+    from server import serve as run_server
+
+    settings = _settings(store, base_iri)
+    if not settings.store.is_dir():
+        raise click.ClickException(f"no store at {settings.store}: run `kg ingest` first")
+    run_server(settings, host=host, port=port, threads=threads, write_token=write_token,
+               query_timeout=timeout, row_limit=row_limit)
+
+
+@main.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_model_option
+def evaluate(gold: Path, model: str) -> None:
+    """Score extraction against a gold JSONL file: precision, recall, F1 per category."""
+    from kg.evaluate import evaluate as run_evaluation
+
+    click.echo(str(run_evaluation(gold, _settings(Path("unused"), model=model))))
+
+
+@main.command()
+@click.option("--articles", default=5000, show_default=True, help="Size of the generated corpus.")
+@_model_option
+def bench(articles: int, model: str) -> None:
+    """Whole-pipeline throughput as a ratio to bare spaCy `nlp.pipe`, and peak memory."""
+    from kg.bench import run
+
+    run(articles, model, echo=click.echo)
+
