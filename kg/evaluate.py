@@ -16,10 +16,12 @@ Categories and how a prediction is read from an article graph:
   visit is still reported as a Visit (`akg:isIntended` only qualifies it);
 * bilateral — sorted ISO2 pairs of the events and agreements that involve
   exactly two distinct countries (`akg:involvesCountry` / `akg:party`);
-* agreements — a predicted agreement matches a gold one when their party sets
-  are equal (ISO2 codes, or organisation names/acronyms), one-to-one; it is a
+* agreements — a predicted agreement matches a gold one when their sets of
+  *country* parties (ISO2) are equal — organisations such as the EU or the WHO
+  are parties in the graph but not in the gold — one-to-one, in order; it is a
   true positive only if, where the gold gives them, the count is equal and a
   USD amount (value, minValue or maxValue) lies within 1 % of `value_usd`.
+  A match with the wrong count or value is both a miss and a false positive.
 
 Names are compared case-, diacritics- and punctuation-insensitively. Scores are
 micro-averaged over articles (true/false positives and negatives summed).
@@ -62,7 +64,7 @@ def name_key(text: str) -> str:
 # -- gold -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class GoldAgreement:
-    parties: frozenset[str]  # ISO2 codes and name keys of organisations
+    parties: frozenset[str]  # ISO2 codes
     count: int | None = None
     value_usd: Decimal | None = None
 
@@ -99,7 +101,7 @@ def load_gold(path: str | Path) -> list[GoldArticle]:
 
 
 def _gold_agreement(record: dict) -> GoldAgreement:
-    parties = frozenset(p.upper() if len(p) == 2 and p.isalpha() else name_key(p) for p in record.get("parties", []))
+    parties = frozenset(p.upper() for p in record.get("parties", []))
     value = record.get("value_usd")
     return GoldAgreement(parties, record.get("count"), Decimal(str(value)) if value is not None else None)
 
@@ -107,8 +109,7 @@ def _gold_agreement(record: dict) -> GoldAgreement:
 # -- predictions, read back from the store -------------------------------------------
 @dataclass(frozen=True)
 class PredictedAgreement:
-    parties: frozenset[str]
-    aliases: frozenset[str]  # every name key and ISO2 a party answers to
+    parties: frozenset[str]  # ISO2 codes of the country parties
     count: int | None
     usd: tuple[Decimal, ...]
 
@@ -156,28 +157,21 @@ def read_predictions(store: KnowledgeStore, graphs: Iterable[str]) -> dict[str, 
 
 
 def _read_agreements(rows, found: dict[str, Predicted]) -> None:
-    parties: dict[tuple[str, str], dict[str, set[str]]] = {}
-    for _, row in rows("""SELECT ?g ?a ?x ?n { GRAPH ?g { ?g akg:reports ?a . ?a a akg:Agreement ; akg:party ?x .
-                          { ?x akg:isoCode ?n } UNION { ?x schema:name ?n } UNION { ?x schema:alternateName ?n } } }"""):
-        key, name = (row["g"].value, row["a"].value), row["n"].value
-        names = parties.setdefault(key, {}).setdefault(row["x"].value, set())
-        names.add(name if len(name) == 2 and name.isupper() else name_key(name))
-    counts, usd = {}, {}
-    for _, row in rows("SELECT ?g ?a ?n { GRAPH ?g { ?g akg:reports ?a . ?a a akg:Agreement ; akg:agreementCount ?n } }"):
-        counts[(row["g"].value, row["a"].value)] = int(row["n"].value)
-    for _, row in rows("""SELECT ?g ?a ?v { GRAPH ?g { ?g akg:reports ?a . ?a a akg:Agreement ; akg:value ?m .
-                          ?m schema:currency "USD" ; ?p ?v . FILTER(?p IN (schema:value, schema:minValue, schema:maxValue)) } }"""):
-        usd.setdefault((row["g"].value, row["a"].value), []).append(Decimal(row["v"].value))
-    agreements = set(parties) | set(counts) | set(usd)
-    for _, row in rows("SELECT ?g ?a { GRAPH ?g { ?g akg:reports ?a . ?a a akg:Agreement } }"):
-        agreements.add((row["g"].value, row["a"].value))
-    for key in sorted(agreements):
-        party_names = parties.get(key, {})
-        # A party is named by its ISO2 code when it is a country, else by its name.
-        canonical = frozenset(min(names, key=lambda n: (len(n) != 2, n)) for names in party_names.values())
-        found[key[0]].agreements.append(PredictedAgreement(
-            canonical, frozenset(n for names in party_names.values() for n in names),
-            counts.get(key), tuple(usd.get(key, ()))))
+    agreements: dict[tuple[str, str], PredictedAgreement] = {}
+    for _, row in rows("""SELECT ?g ?a (GROUP_CONCAT(DISTINCT ?c) AS ?parties) (SAMPLE(?n) AS ?count)
+                          (GROUP_CONCAT(DISTINCT STR(?v)) AS ?usd) {
+                          GRAPH ?g { ?g akg:reports ?a . ?a a akg:Agreement .
+                            OPTIONAL { ?a akg:party/akg:isoCode ?c }
+                            OPTIONAL { ?a akg:agreementCount ?n }
+                            OPTIONAL { ?a akg:value ?m . ?m schema:currency "USD" ; ?p ?v .
+                                       FILTER(?p IN (schema:value, schema:minValue, schema:maxValue)) } } }
+                          GROUP BY ?g ?a ORDER BY ?g ?a"""):
+        key = (row["g"].value, row["a"].value)
+        parties, count, usd = (row[name].value if row[name] is not None else "" for name in ("parties", "count", "usd"))
+        agreements[key] = PredictedAgreement(
+            frozenset(parties.split()), int(count) if count else None, tuple(Decimal(v) for v in usd.split()))
+    for (graph, _), agreement in agreements.items():
+        found[graph].agreements.append(agreement)
 
 
 # -- scoring --------------------------------------------------------------------------
@@ -260,7 +254,7 @@ def _compare_agreements(gold: list[GoldAgreement], predicted: list[PredictedAgre
     unmatched = list(predicted)
     score, missed = Score(), []
     for item in gold:
-        hit = next((p for p in unmatched if item.parties <= p.aliases and len(item.parties) == len(p.parties)), None)
+        hit = next((p for p in unmatched if p.parties == item.parties), None)
         if hit is not None:
             unmatched.remove(hit)
         if hit is not None and _agreement_ok(item, hit):

@@ -21,6 +21,7 @@ from kg.config import ONTOLOGY_DIR
 
 CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @lru_cache(maxsize=1)
@@ -61,8 +62,9 @@ class _Compactor:
         for key, values in node.items():
             if key == "@id":
                 out["id"] = values
-            elif key == "@type":
-                types = [self.classes.get(t) or self.shorten(t) for t in values]
+            elif key == "@type" or (key == RDF_TYPE and all(set(v) == {"@id"} for v in values)):
+                iris = values if key == "@type" else [v["@id"] for v in values]
+                types = [self.classes.get(t) or self.shorten(t) for t in iris]
                 out["type"] = types[0] if len(types) == 1 else types
             elif key == "@graph":
                 out["@graph"] = [self.node(n) for n in values]

@@ -44,6 +44,12 @@ def _boolean(value: bool) -> Literal:
     return Literal("true" if value else "false", datatype=NamedNode(XSD + "boolean"))
 
 
+def _title_case(role_name: str) -> str:
+    """One spelling per office, whichever way an article capitalised it: role IRIs are shared."""
+    return " ".join(word if word in ("of", "and", "for", "on", "the") or word.isupper() else
+                    word[:1].upper() + word[1:] for word in role_name.split())
+
+
 def date_literal(date: PartialDate) -> Literal:
     """xsd:date when the day and year are known; gMonthDay / gYearMonth otherwise."""
     if date.year and date.day:
@@ -171,11 +177,12 @@ class GraphBuilder:
     def _role(self, ex: Extraction, article_iri: NamedNode, person_iri: NamedNode,
               person_slug: str, role: Role) -> Iterator[tuple]:
         holder = role.country or role.organization or "x"
-        role_iri = self.iri("role", f"{person_slug}--{slugify(role.name)}--{slugify(holder)}")
+        name = _title_case(role.name)
+        role_iri = self.iri("role", f"{person_slug}--{slugify(name)}--{slugify(holder)}")
         yield person_iri, akg("holdsRole"), role_iri
         yield role_iri, RDF_TYPE, akg("Role")
-        yield role_iri, schema("roleName"), Literal(role.name)
-        yield role_iri, RDFS_LABEL, Literal(role.name)
+        yield role_iri, schema("roleName"), Literal(name)
+        yield role_iri, RDFS_LABEL, Literal(name)
         if role.country:
             yield role_iri, akg("roleIn"), self.iri("country", role.country)
         elif role.organization:

@@ -26,6 +26,8 @@ from kg.store import KnowledgeStore
 from kg.text import prepare
 from kg.vocab import ONTOLOGY_GRAPH
 
+SKOLEM_PREFIX = "https://w3id.org/astana-kg/.well-known/genid/"
+
 
 @dataclass
 class IngestSummary:
@@ -90,7 +92,19 @@ class Pipeline:
 
 
 def ontology_quads() -> list[Quad]:
-    """The OWL ontology in its own named graph, so queries can read class and property labels."""
+    """The OWL ontology in its own named graph, so queries can read class and property labels.
+
+    Blank nodes (OWL unions and lists) are skolemised to IRIs numbered in
+    parse order: SPARQL `INSERT DATA` would give blank nodes fresh ids on
+    every load, and re-loading the ontology must write the very same quads.
+    """
     graph = NamedNode(ONTOLOGY_GRAPH)
+    stable: dict[pyoxigraph.BlankNode, NamedNode] = {}
+
+    def fixed(term):
+        if isinstance(term, pyoxigraph.BlankNode):
+            return stable.setdefault(term, NamedNode(f"{SKOLEM_PREFIX}ontology-{len(stable)}"))
+        return term
+
     triples = pyoxigraph.parse(path=ONTOLOGY_DIR / "akg.ttl", format=pyoxigraph.RdfFormat.TURTLE)
-    return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    return [Quad(fixed(t.subject), t.predicate, fixed(t.object), graph) for t in triples]

@@ -44,8 +44,14 @@ class KnowledgeStore:
         self.close()
 
     def close(self) -> None:
+        """Release the store: pyoxigraph closes RocksDB when the last reference goes.
+
+        Both references (ours and the rdflib Dataset's) must go, or a writer
+        would stay open and a read-only opener could see half-compacted files.
+        """
         if not self.read_only:
             self.oxigraph.flush()
+        del self.dataset
         del self.oxigraph
 
     def __len__(self) -> int:

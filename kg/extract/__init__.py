@@ -18,10 +18,10 @@ class Extractor:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.mentions = MentionExtractor(gazetteer)
-        self.events = EventExtractor()
+        self.events = EventExtractor(gazetteer)
 
     def __call__(self, article: Article, text: PreparedText, doc: Doc) -> Extraction:
-        mentions = self.mentions(doc)
+        mentions = self.mentions(doc, text.dateline)
         assign_roles(doc, mentions)
         events, agreements = self.events(doc, mentions, article)
         return Extraction(

@@ -20,18 +20,19 @@ from kg.extract.dates import find_date
 from kg.extract.mentions import Mentions
 from kg.extract.money import find_amounts
 from kg.extraction import Agreement, Event, Evidence
+from kg.gazetteer import Gazetteer
 from kg.readers import Article
 
 #: trigger lemma → event type; nouns and verbs alike.
 TRIGGERS = {
     "meet": "Meeting", "meeting": "Meeting", "talk": "Meeting", "talks": "Meeting", "negotiation": "Meeting",
     "receive": "Meeting", "host": "Meeting", "consultation": "Meeting", "phone": "Meeting",
-    "call": "Meeting", "conversation": "Meeting", "discuss": "Meeting",
+    "conversation": "Meeting", "discuss": "Meeting",
     "visit": "Visit", "arrive": "Visit", "trip": "Visit", "tour": "Visit",
     "summit": "Summit", "forum": "Summit", "conference": "Summit", "congress": "Summit", "convene": "Summit",
-    "sign": "AgreementSigning", "ink": "AgreementSigning",
+    "sign": "AgreementSigning", "ink": "AgreementSigning", "signing": "AgreementSigning",
     "ratify": "Ratification", "ratification": "Ratification",
-    "aid": "Aid", "assistance": "Aid", "donate": "Aid", "donation": "Aid", "grant": "Aid",
+    "aid": "Aid", "assistance": "Aid", "donate": "Aid", "donation": "Aid", "grant": "Aid", "loan": "Aid",
     "export": "Trade", "import": "Trade", "trade": "Trade", "turnover": "Trade", "investment": "Trade",
     "invest": "Trade",
     "election": "Election", "elect": "Election", "vote": "Election", "turnout": "Election",
@@ -41,10 +42,12 @@ TRIGGERS = {
     "festival": "Cultural", "exhibition": "Cultural", "concert": "Cultural", "film": "Cultural",
     "museum": "Cultural", "heritage": "Cultural", "theatre": "Cultural", "theater": "Cultural",
     "premiere": "Cultural", "performance": "Cultural", "art": "Cultural", "culture": "Cultural",
-    "championship": "Cultural", "tournament": "Cultural", "olympiad": "Cultural",
+    "championship": "Cultural", "tournament": "Cultural", "olympiad": "Cultural", "anniversary": "Cultural",
+    "commemorate": "Cultural", "album": "Cultural", "music": "Cultural", "expo": "Summit", "panel": "Summit",
     "reiterate": "Statement", "state": "Statement", "emphasize": "Statement", "emphasise": "Statement",
     "stress": "Statement", "urge": "Statement", "outline": "Statement", "announce": "Statement",
-    "say": "Statement", "statement": "Statement", "declare": "Statement",
+    "say": "Statement", "statement": "Statement", "declare": "Statement", "reaffirm": "Statement",
+    "call": "Statement", "warn": "Statement", "write": "Statement",
 }
 #: Nouns that make "sign" an agreement signing.
 AGREEMENT_NOUNS = frozenset(
@@ -52,12 +55,22 @@ AGREEMENT_NOUNS = frozenset(
     "accord accords declaration roadmap document documents protocol protocols convention charter".split()
 )
 #: Which triggers need a second cue in the sentence to count (too common otherwise).
-_WEAK = {"call": ("phone", "telephone"), "conversation": ("phone", "telephone"), "discuss": (),
-         "host": (), "art": (), "culture": (), "state": (), "say": (), "announce": (), "grant": ("aid", "assistance"),
-         "investment": (), "invest": (), "trade": (), "turnover": ("trade",), "poll": ("election", "vote"),
+_WEAK = {"conversation": ("phone", "telephone"), "discuss": (), "receive": (), "write": (), "call": (),
+         "host": (), "art": (), "culture": (), "state": (), "say": (), "announce": (), "music": (), "film": (),
+         "turnover": ("trade",), "poll": ("election", "vote"),
          "tour": ("visit",), "honor": ("award", "order"), "honour": ("award", "order")}
+#: Triggers that report an event only beside a sum of money ("trade hit $171.5 billion", "a €300m loan");
+#: talks merely *on* trade or investment are not Trade.
+_NEED_AMOUNT = frozenset({"trade", "investment", "invest", "grant", "loan", "export", "import"})
+#: Statement verbs that count only in the headline, where the stated position is the news.
+_HEADLINE_ONLY = frozenset({"say", "write", "call", "announce", "outline", "reaffirm", "reiterate"})
+#: Modifiers that make a "meeting" multilateral: "Annual General Meeting", "Council of Foreign Ministers".
+_MULTILATERAL = frozenset("annual general ministerial ministers council plenary summit anniversary".split())
 _FUTURE_GOVERNORS = frozenset(
     "plan intend expect schedule invite aim agree prepare hope propose set going due".split())
+#: Gazetteer kinds of organisations through which their country acts.
+STATE_KINDS = frozenset({"ministry", "government", "parliament", "court", "agency"})
+_TWO_SIDES = re.compile(r"\b(?:the two|both) (?:sides|leaders|countries|governments|ministers|presidents|parties|states|nations)\b", re.I)
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "throughout", "within", "inside"})
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -87,14 +100,23 @@ class _SentenceView:
 
 
 class EventExtractor:
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        #: organisations whose country acts through them (a ministry, not a company)
+        self.state_orgs = {org.slug for org in gazetteer.organizations if org.kind in STATE_KINDS}
+
     def __call__(self, doc: Doc, mentions: Mentions, article: Article) -> tuple[list[Event], list[Agreement]]:
         events: list[Event] = []
         agreements: list[Agreement] = []
+        pair: list[str] = []  # the last two countries acting together, for "the two sides"
         for sentence in doc.sents:
             triggers = self._triggers(sentence)
+            view = self._view(sentence, mentions)
+            if len(view.actor_countries) == 2:
+                pair = list(view.actor_countries)
+            elif not view.actor_countries and pair and _TWO_SIDES.search(sentence.text):
+                view.actor_countries = list(pair)
             if not triggers:
                 continue
-            view = self._view(sentence, mentions)
             for event_type, trigger in triggers.items():
                 event = self._event(event_type, trigger, view, mentions, article)
                 if event is None:
@@ -110,16 +132,29 @@ class EventExtractor:
     # -- triggers -------------------------------------------------------------
     def _triggers(self, sentence: Span) -> dict[str, Token]:
         text = sentence.text.lower()
+        in_headline = "\n\n" in sentence.doc.text[sentence.end_char : sentence.end_char + 40] or (
+            sentence.end_char <= sentence.doc.text.find("\n\n"))
+        has_amount = bool(find_amounts(sentence.text))
         found: dict[str, Token] = {}
         for token in sentence:
             lemma = token.lemma_.lower()
             key = lemma if lemma in TRIGGERS else token.lower_ if token.lower_ in TRIGGERS else None
             if key is None or token.pos_ not in ("VERB", "NOUN", "PROPN", "AUX"):
                 continue
-            if key in _WEAK and (not _WEAK[key] or not any(cue in text for cue in _WEAK[key])):
-                if key not in ("host", "discuss") or not self._has_person_object(token):
+            if key in _NEED_AMOUNT and not has_amount:
+                continue
+            if key in _HEADLINE_ONLY and not in_headline:
+                continue
+            if key in _WEAK and key not in _HEADLINE_ONLY and (
+                    not _WEAK[key] or not any(cue in text for cue in _WEAK[key])):
+                if key not in ("host", "discuss", "receive") or not self._has_person_object(token):
                     continue
             event_type = TRIGGERS[key]
+            if key == "call" and any(cue in text for cue in ("phone", "telephone")):
+                event_type = "Meeting"
+            if event_type == "Meeting" and token.pos_ == "NOUN" and any(
+                    t.lower_ in _MULTILATERAL for t in token.subtree):
+                event_type = "Summit"
             if event_type == "AgreementSigning" and not self._signs_agreement(token):
                 continue
             if key == "state" and token.pos_ != "VERB":
@@ -131,8 +166,9 @@ class EventExtractor:
 
     @staticmethod
     def _has_person_object(token: Token) -> bool:
-        return any(child.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or child.dep_ in ("dobj", "prep")
-                   for child in token.children)
+        """"received Nigerian President Bola Tinubu", not "received awards"."""
+        return any(child.dep_ in ("dobj", "pobj", "prep") and any(
+            t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in child.subtree) for child in token.children)
 
     @staticmethod
     def _signs_agreement(token: Token) -> bool:
@@ -155,7 +191,7 @@ class EventExtractor:
             if preposition == "to" and _after_visit(span):
                 destination.append(iso2)
                 actors.append(iso2)
-            elif kind == "city" or preposition in _PLACE_PREPOSITIONS:
+            elif kind == "city" or preposition in _PLACE_PREPOSITIONS or _after_city(span, mentions):
                 places.append(iso2)
                 if kind == "city" and place is None:
                     place = (span.text, iso2)
@@ -169,7 +205,7 @@ class EventExtractor:
                 actors.append(person.country)
         for slug in orgs:
             org = mentions.organizations.get(slug)
-            if org and org.country:
+            if org and org.country and slug in self.state_orgs:
                 actors.append(org.country)
         return _SentenceView(sentence, persons, orgs, list(dict.fromkeys(actors)), place, places, destination)
 
@@ -229,6 +265,13 @@ def _governing_preposition(span: Span) -> str | None:
         return head.lower_
     previous = span.doc[span.start - 1] if span.start > span.sent.start else None
     return previous.lower_ if previous is not None and previous.pos_ == "ADP" else None
+
+
+def _after_city(span: Span, mentions: Mentions) -> bool:
+    """"in Abu Dhabi, United Arab Emirates": a country after its city only says where."""
+    comma = span.start - 1
+    return comma > span.sent.start and span.doc[comma].text == "," and any(
+        kind == "city" and other.end == comma for other, _, kind in mentions.country_spans)
 
 
 def _after_visit(span: Span) -> bool:

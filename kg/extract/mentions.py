@@ -1,11 +1,14 @@
 """Persons, countries and organisations named in an article, normalised.
 
-The statistical NER proposes spans; the gazetteer ids (set by the EntityRuler)
-say what known names refer to; the rules here clean the rest: titles and
-possessives stripped from persons, surname mentions resolved to the full name
-given elsewhere in the article, acronyms tied to the full name they abbreviate
-("World Health Organization (WHO)"), and spans that name events ("Asia Pacific
-Screen Awards") or roles ("Foreign Minister") rejected as organisations.
+The statistical NER proposes spans (re-joined by `kg.extract.spans`); the
+gazetteer ids say what known names refer to; the rules here clean the rest:
+titles, portfolios and possessives stripped from persons ("Minister of
+Agriculture Aidarbek Saparov"), full names the small model calls ORG
+("President Kassym-Jomart Tokayev") turned back into persons, surname mentions
+resolved to the full name given in the article (or, when unambiguous, earlier
+in the corpus), acronyms tied to the name they abbreviate, the news agency of
+the dateline kept as a source, and spans that name events, roles, portfolios
+or seats of power rejected as organisations.
 """
 
 from __future__ import annotations
@@ -15,28 +18,25 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from kg.extract.lexicon import EVENT_HEADS, NAME_CONNECTORS, PORTFOLIO, ROLE_HEADS, ROLE_WORDS, TITLES
+from kg.extract.spans import NAME_PARTICLES, Entity, acronym_definitions, entities
 from kg.extraction import Organization, Person
 from kg.gazetteer import Gazetteer, normalise, slugify
 
-TITLES = frozenset(
-    """mr mrs ms miss dr prof professor sir dame lord lady president vice prime minister premier
-    king queen prince princess sheikh emir sultan chancellor ambassador senator governor mayor
-    secretary general chairman chairwoman chair ceo director deputy foreign head state counselor
-    counsellor spokesperson spokesman spokeswoman envoy commissioner minister's akim hokim
-    h.e. his her excellency majesty mp gen. general col. colonel st. saint""".split()
+#: Head words that make a Title-Case span an organisation, never a person.
+ORG_HEADS = frozenset(
+    """group company corporation corp inc ltd llc plc bank university institute ministry party council committee
+    commission agency association organization organisation union fund foundation court club airlines airways
+    service services news times post center centre academy school college society federation authority office
+    department embassy parliament senate assembly navy army police media holding holdings power partners capital
+    energy gas oil motors industries network television radio tv""".split()
 )
-#: Last words of names that name events or programmes rather than organisations.
-EVENT_HEADS = frozenset(
-    """conference summit forum awards award festival expo exhibition games championship championships
-    week dialogue congress olympiad olympics cup prize day days session meeting talks biennale fair
-    marathon tournament initiative strategy program programme project plan year decade""".split()
-)
-#: Words that never make an organisation on their own.
-ROLE_WORDS = frozenset(
-    """president minister ministers ambassador ceo chairman director deputy head secretary
-    counselor spokesperson envoy prime foreign chief""".split()
-)
-_ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z][A-Za-z0-9&\-]{1,11})\)")
+#: Last words of places and buildings that the small model tags ORG ("State House", "Elysee Palace").
+PLACE_HEADS = frozenset("palace house hall square stadium street avenue river lake region oblast province".split())
+#: Gazetteer kinds that stand for a state rather than name an organisation (Kremlin, "Kazakh Government").
+METONYM_KINDS = frozenset({"government"})
+_DATELINE_SOURCE = re.compile(r"\((?P<source>[A-Z][\w .&-]{1,30})\)")
+_ADJECTIVE_ENDINGS = ("ic", "ian", "ese", "ish", "an")
 
 
 @dataclass
@@ -51,33 +51,54 @@ class Mentions:
 
 
 class MentionExtractor:
+    """One instance per corpus: it remembers full names to resolve later surname-only mentions."""
+
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
+        self.country_names = {iso2: country.name for iso2, country in gazetteer.countries.items()}
+        self.known_orgs = {org.slug: org for org in gazetteer.organizations}
+        self.known_persons = {person.slug: person for person in gazetteer.persons}
+        #: name word → full names seen in earlier articles of this run
+        self.corpus_names: dict[str, set[str]] = {}
 
-    def __call__(self, doc: Doc) -> Mentions:
+    def __call__(self, doc: Doc, dateline: str | None = None) -> Mentions:
         found = Mentions({}, [], {}, [], [], [])
-        acronyms = self._acronyms(doc)
-        for ent in doc.ents:
-            kind, _, key = ent.ent_id_.partition(":")
+        acronyms = acronym_definitions(doc.text)
+        spans = entities(doc, self.country_names)
+        surnames = {e.span[-1].lower_ for e in spans if e.label == "PERSON" and len(e.span) > 1}
+        for entity in spans:
+            kind, _, key = entity.ref.partition(":")
             if kind in ("country", "demonym", "city"):
-                found.country_spans.append((ent, key, kind))
+                self._add_place(found, entity, key, kind, surnames)
             elif kind == "org":
-                self._add_known_org(found, ent, key)
+                self._add_known_org(found, entity.span, key)
             elif kind == "person":
-                self._add_known_person(found, ent, key)
-            elif ent.label_ in ("GPE", "NORP", "LOC"):
-                self._add_country_from_text(found, ent)
-            elif ent.label_ == "PERSON":
-                self._add_person(found, ent)
-            elif ent.label_ == "ORG":
-                self._add_org(found, ent, acronyms)
+                self._add_known_person(found, entity.span, key)
+            elif entity.label in ("GPE", "NORP", "LOC"):
+                self._add_country_from_text(found, entity.span)
+            elif entity.label == "PERSON":
+                self._add_person(found, entity.span)
+            elif entity.label == "ORG" and self._person_like_org(entity.span, surnames):
+                self._add_person(found, entity.span)
+            elif entity.label in ("ORG", "FAC", "LOC", "EVENT", "WORK_OF_ART", "PRODUCT") and (
+                    entity.label == "ORG" or _strip_article(entity.text) in acronyms.values()):
+                self._add_org(found, entity, acronyms)
+        self._add_dateline_source(found, dateline)
         self._resolve_surnames(found)
+        self._drop_bare_names(found)
+        self._remember(found)
         countries = [iso2 for _, iso2, _ in found.country_spans]
         countries += [org.country for org in found.organizations.values() if org.country and self._names_country(org)]
         found.countries = list(dict.fromkeys(countries))
         return found
 
     # -- countries ---------------------------------------------------------
+    def _add_place(self, found: Mentions, entity: Entity, iso2: str, kind: str, surnames: set[str]) -> None:
+        span = entity.span
+        if span.text.lower() in surnames and span.root.dep_ in ("nsubj", "nsubjpass", "poss"):
+            return  # "Washington said …" after "Kevin Washington": a person, not a place
+        found.country_spans.append((span, iso2, kind))
+
     def _add_country_from_text(self, found: Mentions, ent: Span) -> None:
         text = re.sub(r"^(?:the)\s+", "", ent.text, flags=re.IGNORECASE)
         term = self.gazetteer.country_terms.get(normalise(text))
@@ -91,101 +112,167 @@ class MentionExtractor:
             self.gazetteer.country_of(" ".join(words[i:i + 2])) == org.country for i in range(len(words) - 1))
 
     # -- organisations -----------------------------------------------------
-    def _acronyms(self, doc: Doc) -> dict[str, str]:
-        """ACRONYM → the full name written just before it in parentheses."""
-        pairs = {}
-        for ent in doc.ents:
-            match = _ACRONYM_AFTER.match(doc.text, ent.end_char)
-            if match and ent.label_ in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"):
-                acronym = match.group("acronym")
-                initials = "".join(w[0] for w in re.findall(r"[A-Z][\w'-]*", ent.text)).upper()
-                if acronym[0].upper() == initials[:1] or acronym.upper() in initials or len(acronym) > 1:
-                    pairs[acronym] = _strip_article(ent.text)
-        return pairs
-
-    def _add_known_org(self, found: Mentions, ent: Span, slug: str) -> None:
-        org = next(o for o in self.gazetteer.organizations if o.slug == slug)
+    def _add_known_org(self, found: Mentions, span: Span | None, slug: str) -> None:
+        org = self.known_orgs[slug]
+        if org.kind in METONYM_KINDS:
+            return
         acronym = org.acronyms[0] if org.acronyms else None
         found.organizations.setdefault(slug, Organization(slug, org.name, acronym, org.country))
-        found.organization_spans.append((ent, slug))
+        if span is not None:
+            found.organization_spans.append((span, slug))
 
-    def _add_org(self, found: Mentions, ent: Span, acronyms: dict[str, str]) -> None:
-        text = _strip_article(re.sub(r"['’]s$", "", ent.text)).strip(" ,.;:")
+    def _add_org(self, found: Mentions, entity: Entity, acronyms: dict[str, str]) -> None:
+        text = _strip_article(re.sub(r"['’]s$", "", entity.text)).strip(" ,.;:(")
+        text = re.sub(r"\s*\(.*$", "", text)  # "World Health Organization (WHO" → the name
+        words = text.split()
+        while words and words[-1].lower() in NAME_CONNECTORS:
+            words.pop()
+        text = " ".join(words)
         acronym = None
         if text in acronyms:
             acronym, text = text, acronyms[text]
-        elif text in acronyms.values():
-            acronym = next(a for a, full in acronyms.items() if full == text)
+        else:
+            full = next(((a, n) for a, n in acronyms.items() if n == text or n.endswith(" " + text)), None)
+            if full:
+                acronym, text = full
         known = self.gazetteer.organization(text) or (acronym and self.gazetteer.organization(acronym))
         if known:
-            self._add_known_org(found, ent, known.slug)
+            self._add_known_org(found, entity.span, known.slug)
             return
-        if not self._plausible_org(text, ent):
+        if not self._plausible_org(text, entity.span):
             return
         slug = slugify(text)
         found.organizations.setdefault(slug, Organization(slug, text, acronym))
-        found.organization_spans.append((ent, slug))
+        found.organization_spans.append((entity.span, slug))
 
-    def _plausible_org(self, text: str, ent: Span) -> bool:
+    def _plausible_org(self, text: str, span: Span) -> bool:
         words = text.split()
         if not words or len(words) > 9 or not text[0].isupper():
             return False
-        if words[-1].lower() in EVENT_HEADS or all(w.lower() in ROLE_WORDS for w in words):
+        lowered = [w.lower() for w in words]
+        if lowered[-1] in EVENT_HEADS or lowered[-1] in PLACE_HEADS:
             return False
+        if all(w in ROLE_WORDS or w in PORTFOLIO or w in NAME_CONNECTORS for w in lowered):
+            return False  # "State" (Counselor), "Water Resources", "Economy and Commerce"
+        if len(words) == 1 and not text.isupper() and lowered[0].endswith(_ADJECTIVE_ENDINGS):
+            return False  # "Turkic", "Nordic": adjectives, not names
         if self.gazetteer.country_of(text) or self.gazetteer.person(text):
             return False
-        if any(token.pos_ == "VERB" for token in ent) or re.search(r"\d{4}", text):
+        if any(token.pos_ == "VERB" for token in span) or re.search(r"\d{4}", text):
             return False
-        # A Title-Case headline fragment: the span sits in the headline and appears nowhere in the body.
-        headline_end = ent.doc.text.find("\n\n")
-        return not (0 <= ent.start_char < headline_end and text not in ent.doc.text[headline_end:])
+        return not _headline_only(span, text)
+
+    def _add_dateline_source(self, found: Mentions, dateline: str | None) -> None:
+        """"BEIJING, April 14 (Xinhua)": the agency is cited as the source."""
+        match = _DATELINE_SOURCE.search(dateline or "")
+        if not match:
+            return
+        source = match.group("source").strip()
+        known = self.gazetteer.organization(source)
+        if known:
+            self._add_known_org(found, None, known.slug)
+        elif not self.gazetteer.country_of(source):
+            found.organizations.setdefault(slugify(source), Organization(slugify(source), source))
 
     # -- persons -------------------------------------------------------------
-    def _add_known_person(self, found: Mentions, ent: Span, slug: str) -> None:
-        known = next(p for p in self.gazetteer.persons if p.slug == slug)
+    def _person_like_org(self, span: Span, surnames: set[str]) -> bool:
+        """A span tagged ORG that is a name: after a title, behind a portfolio, or a known surname."""
+        if span.ent_id_ or any(t.lower_ in ORG_HEADS for t in span):
+            return False
+        name = _name_tokens(span)
+        if not name or len(name) > 4 or not all(t.is_title or t.lower_ in NAME_PARTICLES for t in name):
+            return False
+        titled = span.start > 0 and (span.doc[span.start - 1].lower_ in TITLES or
+                                     span.doc[span.start - 1].lower_ in ROLE_HEADS)
+        behind_portfolio = len(name) >= 2 and name[0].i > span.start
+        return titled or behind_portfolio or name[-1].lower_ in surnames
+
+    def _add_known_person(self, found: Mentions, span: Span, slug: str) -> None:
+        known = self.known_persons[slug]
         person = found.persons.setdefault(slug, Person(slug, known.name, known.country))
         person.country = person.country or known.country
-        found.person_spans.append((ent, slug))
+        found.person_spans.append((span, slug))
 
-    def _add_person(self, found: Mentions, ent: Span) -> None:
-        tokens = list(ent)
-        while tokens and (tokens[0].lower_.strip(".") in TITLES or tokens[0].ent_id_):
-            tokens.pop(0)
-        while tokens and (tokens[-1].is_punct or tokens[-1].lower_ in ("'s", "’s")):
-            tokens.pop()
+    def _add_person(self, found: Mentions, span: Span) -> None:
+        tokens = _name_tokens(span)
         if not tokens:
             return
-        name = ent.doc[tokens[0].i : tokens[-1].i + 1].text
+        name = span.doc[tokens[0].i : tokens[-1].i + 1].text
         if not _looks_like_name(name) or self.gazetteer.country_of(name) or self.gazetteer.organization(name):
             return
-        headline_end = ent.doc.text.find("\n\n")
-        if ent.start_char < headline_end and len(name.split()) > 1 and name not in ent.doc.text[headline_end:]:
+        if len(name.split()) > 1 and _headline_only(span, name):
             return  # Title-Case headline noise not confirmed by the body
         known = self.gazetteer.person(name)
         if known:
-            self._add_known_person(found, ent, known.slug)
+            self._add_known_person(found, span, known.slug)
             return
         slug = slugify(name)
         found.persons.setdefault(slug, Person(slug, name))
-        found.person_spans.append((ent, slug))
+        found.person_spans.append((span, slug))
 
     def _resolve_surnames(self, found: Mentions) -> None:
-        """Map a one-word person to the article's full name that ends (or starts) with it."""
+        """Map a short mention ("Tokayev", "Van Klaveren", "Lula") to the one full name containing it."""
         full = {slug: p for slug, p in found.persons.items() if len(p.name.split()) > 1}
         for slug, person in list(found.persons.items()):
-            if slug in full:
-                continue
-            word = normalise(person.name)
-            matches = [s for s, p in full.items() if normalise(p.name).split()[-1] == word]
-            matches = matches or [s for s, p in full.items() if normalise(p.name).split()[0] == word]
-            known = self.gazetteer.person(person.name)
-            target = matches[0] if len(matches) == 1 else (known.slug if known and not matches else None)
+            short = normalise(person.name).split()
+            matches = [s for s, p in full.items() if s != slug and _contains(normalise(p.name).split(), short)]
+            target = matches[0] if len(matches) == 1 else None
+            if target is None and not matches:
+                target = self._from_corpus(found, person)
             if target is None:
                 continue
-            if target not in found.persons and known:
-                found.persons[target] = Person(target, known.name, known.country)
             del found.persons[slug]
             found.person_spans = [(span, target if s == slug else s) for span, s in found.person_spans]
+            full.pop(slug, None)
+
+    def _from_corpus(self, found: Mentions, person: Person) -> str | None:
+        """The gazetteer's or an earlier article's full name for a bare surname, when only one fits."""
+        if len(person.name.split()) > 1:
+            return None
+        known = self.gazetteer.person(person.name)
+        names = {known.name} if known else self.corpus_names.get(normalise(person.name), set())
+        if len(names) != 1:
+            return None
+        name = next(iter(names))
+        slug = known.slug if known else slugify(name)
+        found.persons.setdefault(slug, Person(slug, name, known.country if known else None))
+        return slug
+
+    def _drop_bare_names(self, found: Mentions) -> None:
+        """A lone word never resolved to a full name is more often a brand or a place than a person."""
+        titled = {slug for span, slug in found.person_spans if span.start > 0 and (
+            span.doc[span.start - 1].lower_ in TITLES or span[0].lower_ in TITLES)}
+        for slug, person in list(found.persons.items()):
+            if len(person.name.split()) == 1 and slug not in titled and slug not in self.known_persons:
+                del found.persons[slug]
+                found.person_spans = [(span, s) for span, s in found.person_spans if s != slug]
+
+    def _remember(self, found: Mentions) -> None:
+        for person in found.persons.values():
+            words = normalise(person.name).split()
+            if len(words) > 1:
+                self.corpus_names.setdefault(words[-1], set()).add(person.name)
+
+
+def _name_tokens(span: Span) -> list:
+    """The span without leading titles, portfolios and connectors or trailing punctuation."""
+    tokens = list(span)
+    while tokens and (tokens[0].lower_.strip(".") in TITLES or tokens[0].lower_ in PORTFOLIO or tokens[0].ent_id_
+                      or tokens[0].lower_ in ("of", "for", "and", "&", "the")):
+        tokens.pop(0)
+    while tokens and (tokens[-1].is_punct or tokens[-1].lower_ in ("'s", "’s")):
+        tokens.pop()
+    return tokens
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    return any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
+def _headline_only(span: Span, text: str) -> bool:
+    """A Title-Case headline fragment: in the headline and nowhere in the body."""
+    headline_end = span.doc.text.find("\n\n")
+    return 0 <= span.start_char < headline_end and text not in span.doc.text[headline_end:]
 
 
 def _strip_article(text: str) -> str:
@@ -194,9 +281,10 @@ def _strip_article(text: str) -> str:
 
 def _looks_like_name(name: str) -> bool:
     words = name.split()
-    if not words or len(words) > 5 or any(ch.isdigit() for ch in name):
+    if not words or len(words) > 6 or any(ch.isdigit() for ch in name):
         return False
     if any(w.lower() in TITLES and w.lower() not in ("saint", "st.") for w in words):
         return False
-    return all(w[0].isupper() or w.lower() in ("bin", "al", "de", "van", "von", "der", "la", "le", "da", "ibn")
-               for w in words)
+    if words[-1].lower() in EVENT_HEADS or words[-1].lower() in ORG_HEADS:
+        return False
+    return all(w[0].isupper() or w.lower() in NAME_PARTICLES for w in words)

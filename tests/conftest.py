@@ -1,0 +1,37 @@
+"""Shared fixtures: one spaCy pipeline per test session, stores in temporary directories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.config import Settings
+from kg.pipeline import Pipeline
+from kg.readers import read_articles
+from kg.store import KnowledgeStore
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = Path(__file__).parent.parent / "seeds"
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> Pipeline:
+    """The real pipeline (spaCy model + gazetteer), loaded once: loading takes seconds."""
+    pipeline = Pipeline(Settings(store=Path("unused")))
+    pipeline.nlp  # noqa: B018 - load now, not inside the first test
+    return pipeline
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture(scope="session")
+def seeds_store(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) -> Path:
+    """A store holding the 50 seed articles; read-only for the tests that share it."""
+    path = tmp_path_factory.mktemp("seeds") / "store"
+    with KnowledgeStore(path) as store:
+        pipeline.ingest(read_articles([SEEDS]), store)
+    return path
