@@ -213,7 +213,8 @@ class GraphBuilder:
         for iso2 in agreement.parties:
             yield iri, akg("party"), self.iri("country", iso2)
         for slug in agreement.organizations:
-            yield iri, akg("party"), self.iri("organization", slug)
+            if slug in ex.organizations:
+                yield iri, akg("party"), self.iri("organization", slug)
         if agreement.count:
             yield iri, akg("agreementCount"), _integer(agreement.count)
         for sector in agreement.sectors:
@@ -227,10 +228,13 @@ class GraphBuilder:
         yield article_iri, akg("reports"), iri
         yield iri, RDF_TYPE, akg(event.type)
         yield iri, RDFS_LABEL, Literal(self._event_label(ex, event))
+        # Only entities the article graph describes: a rule may have dropped a mention after events used it.
         for slug in event.persons:
-            yield iri, akg("participant"), self.iri("person", slug)
+            if slug in ex.persons:
+                yield iri, akg("participant"), self.iri("person", slug)
         for slug in event.organizations:
-            yield iri, akg("participant"), self.iri("organization", slug)
+            if slug in ex.organizations:
+                yield iri, akg("participant"), self.iri("organization", slug)
         for iso2 in event.countries:
             yield iri, akg("involvesCountry"), self.iri("country", iso2)
         for prop, refs in (("visitor", event.visitors), ("host", event.hosts),

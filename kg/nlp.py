@@ -13,6 +13,7 @@ swap the model (`--model en_core_web_trf`) and keep every rule:
 from __future__ import annotations
 
 import spacy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,10 +24,21 @@ BATCH_SIZE = 32
 
 @Language.component("akg_blank_line_breaks")
 def blank_line_breaks(doc: Doc) -> Doc:
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if "\n\n" in previous.text_with_ws or (previous.is_space and "\n" in previous.text):
-            token.is_sent_start = True
+    """A sentence starts after every blank line, and not again before the first word's neighbour.
+
+    The blanked dateline leaves a long run of spaces that the parser otherwise
+    reads as a boundary after the first word ("Kazakhstan | and France signed").
+    A blank line always lands in a whitespace token (spaCy keeps at most one
+    trailing space on a word), so only those tokens are looked at.
+    """
+    spaces = doc.to_array([IS_SPACE]).tolist()
+    for index in (i for i, is_space in enumerate(spaces[:-1]) if is_space):
+        if "\n" not in doc[index].text:
+            continue
+        token = doc[index + 1]
+        token.is_sent_start = True
+        if token.i + 1 < len(doc) and not token.is_punct:
+            doc[token.i + 1].is_sent_start = False
     return doc
 
 

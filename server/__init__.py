@@ -1,0 +1,103 @@
+"""The Astana KG HTTP server: SPARQL 1.1 Protocol, canned-query API, exports and linked data.
+
+`create_app` builds the Flask application (one blueprint per concern, see
+`server.views`); `serve` runs it under waitress. Queries never run in the web
+server's threads: they go to supervised worker processes (`server.pool`) so a
+timeout can stop them, and the server itself never opens the store read-write.
+
+The web-side modules are imported inside the functions, not here: every query
+worker imports this package first (it runs `server.engine`), and a worker that
+replaces a killed one should be ready in a fraction of a second, without
+loading Flask, rdflib and the views it never uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask, Response
+
+    from kg.config import Settings
+    from server.service import ServiceError
+
+__all__ = ["create_app", "serve"]
+
+
+def create_app(
+    settings: Settings,
+    *,
+    write_token: str | None = None,
+    query_timeout: float = 10.0,
+    row_limit: int = 10_000,
+    max_query_length: int = 100_000,
+    workers: int = 4,
+    worker_initializer: Callable[[], None] | None = None,
+) -> Flask:
+    """The WSGI application. `worker_initializer` runs first in each query worker (a picklable function)."""
+    import atexit
+
+    from flask import Flask
+
+    from kg.config import QUERIES_DIR
+    from server.canned import load_queries
+    from server.config import ServerConfig
+    from server.iri_map import IriMap
+    from server.service import QueryService, ServiceError
+    from server.views import api, export, health, linked_data, sparql
+
+    config = ServerConfig(
+        write_token=write_token, query_timeout=query_timeout, row_limit=row_limit, max_query_length=max_query_length, workers=workers
+    )
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024  # Graph Store uploads; queries are capped separately
+    service = QueryService(settings, config, worker_initializer)
+    app.extensions["kg.service"] = service
+    app.extensions["kg.queries"] = load_queries(QUERIES_DIR)
+    app.extensions["kg.iri_map"] = IriMap(settings.base_iri)
+    for blueprint in (sparql.bp, api.bp, export.bp, linked_data.bp, health.bp):
+        app.register_blueprint(blueprint)
+    app.register_error_handler(ServiceError, _error_response)
+    app.after_request(_cors)
+    atexit.register(service.close)
+    return app
+
+
+def _error_response(error: ServiceError) -> Response:
+    from flask import Response
+
+    return Response(error.message + "\n", status=error.status, content_type="text/plain; charset=utf-8")
+
+
+def _cors(response: Response) -> Response:
+    """CORS for reads: any origin, no credentials, and no Authorization header (so no cross-origin writes)."""
+    from flask import request
+
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "X-SPARQL-Truncated, Link, Content-Disposition"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    threads: int = 8,
+    write_token: str | None = None,
+    **options,
+) -> None:
+    """Run the production WSGI server (waitress) until interrupted; prints the URL first."""
+    from waitress import create_server
+
+    app = create_app(settings, write_token=write_token, **options)
+    server = create_server(app, host=host, port=port, threads=threads)
+    print(f"Astana KG serving {settings.store} at http://{server.effective_host}:{server.effective_port}/sparql", flush=True)
+    try:
+        server.run()
+    finally:
+        app.extensions["kg.service"].close()

@@ -11,8 +11,11 @@ country that only says where something happened ("in Paris").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.cameo import GOLDSTEIN, cameo_code
@@ -22,6 +25,7 @@ from kg.extract.money import find_amounts
 from kg.extraction import Agreement, Event, Evidence
 from kg.gazetteer import Gazetteer
 from kg.readers import Article
+from kg.extract.sentences import sentence_of, sentences, text_of
 
 #: trigger lemma → event type; nouns and verbs alike.
 TRIGGERS = {
@@ -31,6 +35,7 @@ TRIGGERS = {
     "visit": "Visit", "arrive": "Visit", "trip": "Visit", "tour": "Visit",
     "summit": "Summit", "forum": "Summit", "conference": "Summit", "congress": "Summit", "convene": "Summit",
     "sign": "AgreementSigning", "ink": "AgreementSigning", "signing": "AgreementSigning",
+    "reach": "AgreementSigning", "exchange": "AgreementSigning",
     "ratify": "Ratification", "ratification": "Ratification",
     "aid": "Aid", "assistance": "Aid", "donate": "Aid", "donation": "Aid", "grant": "Aid", "loan": "Aid",
     "export": "Trade", "import": "Trade", "trade": "Trade", "turnover": "Trade", "investment": "Trade",
@@ -49,6 +54,7 @@ TRIGGERS = {
     "say": "Statement", "statement": "Statement", "declare": "Statement", "reaffirm": "Statement",
     "call": "Statement", "warn": "Statement", "write": "Statement",
 }
+_TRIGGER_IDS = frozenset(get_string_id(word) for word in TRIGGERS)
 #: Nouns that make "sign" an agreement signing.
 AGREEMENT_NOUNS = frozenset(
     "agreement agreements memorandum memoranda mou mous deal deals contract contracts treaty treaties "
@@ -108,8 +114,10 @@ class EventExtractor:
         events: list[Event] = []
         agreements: list[Agreement] = []
         pair: list[str] = []  # the last two countries acting together, for "the two sides"
-        for sentence in doc.sents:
-            triggers = self._triggers(sentence)
+        positions = _trigger_positions(doc)
+        for sentence in sentences(doc):
+            triggers = self._triggers(sentence, positions[bisect_left(positions, sentence.start):
+                                                          bisect_left(positions, sentence.end)])
             view = self._view(sentence, mentions)
             if len(view.actor_countries) == 2:
                 pair = list(view.actor_countries)
@@ -121,8 +129,14 @@ class EventExtractor:
                 event = self._event(event_type, trigger, view, mentions, article)
                 if event is None:
                     continue
-                if event_type == "AgreementSigning" or event_type == "Ratification":
+                if (event_type == "AgreementSigning" or event_type == "Ratification") and not event.intended:
                     agreement = self._agreement(view, event)
+                    if agreement is not None and trigger.lemma_.lower() == "exchange":
+                        agreement.count = agreement.count or 1  # "exchanged notes on a loan"
+                    earlier = _same_agreement(agreement, agreements, sentence) if agreement is not None else None
+                    if earlier is not None:
+                        event.agreement = earlier
+                        agreement = None
                     if agreement is not None:
                         agreements.append(agreement)
                         event.agreement = len(agreements) - 1
@@ -130,13 +144,15 @@ class EventExtractor:
         return _merge(events, agreements)
 
     # -- triggers -------------------------------------------------------------
-    def _triggers(self, sentence: Span) -> dict[str, Token]:
+    def _triggers(self, sentence: Span, positions: list[int]) -> dict[str, Token]:
+        """Event type → first trigger token, among the sentence's candidate `positions`."""
         text = sentence.text.lower()
-        in_headline = "\n\n" in sentence.doc.text[sentence.end_char : sentence.end_char + 40] or (
-            sentence.end_char <= sentence.doc.text.find("\n\n"))
+        in_headline = "\n\n" in text_of(sentence.doc)[sentence.end_char : sentence.end_char + 40] or (
+            sentence.end_char <= text_of(sentence.doc).find("\n\n"))
         has_amount = bool(find_amounts(sentence.text))
         found: dict[str, Token] = {}
-        for token in sentence:
+        for position in positions:
+            token = sentence.doc[position]
             lemma = token.lemma_.lower()
             key = lemma if lemma in TRIGGERS else token.lower_ if token.lower_ in TRIGGERS else None
             if key is None or token.pos_ not in ("VERB", "NOUN", "PROPN", "AUX"):
@@ -155,7 +171,11 @@ class EventExtractor:
             if event_type == "Meeting" and token.pos_ == "NOUN" and any(
                     t.lower_ in _MULTILATERAL for t in token.subtree):
                 event_type = "Summit"
-            if event_type == "AgreementSigning" and not self._signs_agreement(token):
+            if event_type == "AgreementSigning" and key != "exchange" and not self._signs_agreement(token):
+                continue
+            if key == "reach" and not _reached_agreement(token):
+                continue
+            if key == "exchange" and not (token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "notes"):
                 continue
             if key == "state" and token.pos_ != "VERB":
                 continue
@@ -172,7 +192,8 @@ class EventExtractor:
 
     @staticmethod
     def _signs_agreement(token: Token) -> bool:
-        window = token.doc[max(token.sent.start, token.i - 6) : min(token.sent.end, token.i + 12)]
+        sentence = sentence_of(token)
+        window = token.doc[max(sentence.start, token.i - 6) : min(sentence.end, token.i + 12)]
         return any(t.lower_ in AGREEMENT_NOUNS for t in window)
 
     # -- who and where ---------------------------------------------------------
@@ -259,23 +280,49 @@ class EventExtractor:
         )
 
 
+_ANAPHORIC = re.compile(r"\b(?:the|this|that) (?:document|treaty|agreement|accord|deal|memorandum|protocol|convention)\b", re.I)
+
+
+def _same_agreement(agreement: Agreement, agreements: list[Agreement], sentence: Span) -> int | None:
+    """"… ratified the document last month": a later act on an agreement already reported."""
+    if not _ANAPHORIC.search(sentence.text) or not agreement.parties:
+        return None
+    for index, earlier in enumerate(agreements):
+        if set(agreement.parties) <= set(earlier.parties) and len(earlier.parties) > len(agreement.parties):
+            return index
+    return None
+
+
+def _reached_agreement(token: Token) -> bool:
+    """"an agreement reached between …", "reached a deal": not "trade reached $5 billion"."""
+    if token.head.lower_ in AGREEMENT_NOUNS and token.dep_ in ("acl", "relcl"):
+        return True
+    return any(child.dep_ == "dobj" and child.lower_ in AGREEMENT_NOUNS for child in token.children)
+
+
+def _trigger_positions(doc: Doc) -> list[int]:
+    """Indices of tokens whose lemma or lower-case form is a trigger word, from arrays, not Token objects."""
+    rows = doc.to_array([LEMMA, LOWER]).tolist()
+    return [i for i, (lemma, lower) in enumerate(rows) if lemma in _TRIGGER_IDS or lower in _TRIGGER_IDS]
+
+
 def _governing_preposition(span: Span) -> str | None:
     head = span.root.head
     if span.root.dep_ == "pobj" and head.pos_ == "ADP":
         return head.lower_
-    previous = span.doc[span.start - 1] if span.start > span.sent.start else None
+    previous = span.doc[span.start - 1] if span.start > sentence_of(span).start else None
     return previous.lower_ if previous is not None and previous.pos_ == "ADP" else None
 
 
 def _after_city(span: Span, mentions: Mentions) -> bool:
     """"in Abu Dhabi, United Arab Emirates": a country after its city only says where."""
     comma = span.start - 1
-    return comma > span.sent.start and span.doc[comma].text == "," and any(
+    return comma > sentence_of(span).start and span.doc[comma].text == "," and any(
         kind == "city" and other.end == comma for other, _, kind in mentions.country_spans)
 
 
 def _after_visit(span: Span) -> bool:
-    window = span.doc[max(span.sent.start, span.start - 6) : span.start]
+    window = span.doc[max(sentence_of(span).start, span.start - 6) : span.start]
     return any(t.lemma_.lower() in ("visit", "trip", "travel", "arrive", "fly", "tour") for t in window)
 
 
@@ -286,9 +333,12 @@ def _is_intended(trigger: Token) -> bool:
             return True
         if token is not trigger and token.lemma_.lower() in _FUTURE_GOVERNORS:
             return True
+        if token is trigger and TRIGGERS.get(token.lemma_.lower()) == "AgreementSigning" and token.dep_ != "xcomp" and any(
+                child.lower_ == "to" and child.dep_ == "aux" for child in token.children):
+            return True  # headline "Egypt, South Korea to Sign Nuclear Deal"
         if token.dep_ in ("ROOT",):
             break
-    sentence = trigger.sent.text.lower()
+    sentence = sentence_of(trigger).text.lower()
     return bool(re.search(r"\b(?:is|are) (?:scheduled|expected|set|due|slated) to\b|\bupcoming\b", sentence))
 
 
@@ -314,7 +364,7 @@ def _agreement_count(sentence: Span) -> int | None:
                     return int(word)
                 if word in _NUMBER_WORDS and (word not in ("a", "an") or token.tag_ == "NN"):
                     return _NUMBER_WORDS[word]
-        if token.tag_ == "NN":
+        if token.tag_ in ("NN", "NNP") and token.lower_ not in ("agreements", "documents", "deals", "contracts"):
             return 1
     return None
 
@@ -344,6 +394,9 @@ def _merge(events: list[Event], agreements: list[Agreement]) -> tuple[list[Event
     for event in events:
         key = (event.type, frozenset(event.countries), event.intended)
         agreement = agreements[event.agreement] if event.agreement is not None else None
+        if agreement is not None and any(agreement is kept for kept in kept_agreements):
+            agreement = None  # a later act on an agreement already kept ("ratified the document")
+            event.agreement = None
         if key not in merged:
             merged[key] = event
             if agreement is not None:

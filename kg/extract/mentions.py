@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import EVENT_HEADS, NAME_CONNECTORS, PORTFOLIO, ROLE_HEADS, ROLE_WORDS, TITLES
+from kg.extract.sentences import text_of
 from kg.extract.spans import NAME_PARTICLES, Entity, acronym_definitions, entities
 from kg.extraction import Organization, Person
 from kg.gazetteer import Gazetteer, normalise, slugify
@@ -37,6 +38,15 @@ PLACE_HEADS = frozenset("palace house hall square stadium street avenue river la
 METONYM_KINDS = frozenset({"government"})
 _DATELINE_SOURCE = re.compile(r"\((?P<source>[A-Z][\w .&-]{1,30})\)")
 _ADJECTIVE_ENDINGS = ("ic", "ian", "ese", "ish", "an")
+_PLACE_NOUNS = frozenset("province provinces region regions district districts oblast county city village".split())
+#: Report and index titles the model tags ORG ("Future of Jobs", "Global Gender Gap Index").
+_JUNK_ORG = re.compile(r"^(?:Future of|Report\b|Index\b)|\b(?:Report|Index|Outlook)$")
+#: Social networks and apps are platforms an article quotes, not organisations it is about.
+PLATFORMS = frozenset("instagram facebook x twitter telegram youtube tiktok whatsapp linkedin threads vk".split())
+_CLUB = re.compile(r"\bFC[ \t]+[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?|\b[A-Z][\w'’-]+[ \t]+FC\b")
+#: First words of national bodies named without their country ("Central Election Commission", "Supreme Court").
+_NATIONAL_FIRST = frozenset("State Central Supreme Constitutional General National Federal".split())
+STATE_HEADS = frozenset("committee commission court senate parliament council assembly".split())
 
 
 @dataclass
@@ -63,7 +73,7 @@ class MentionExtractor:
 
     def __call__(self, doc: Doc, dateline: str | None = None) -> Mentions:
         found = Mentions({}, [], {}, [], [], [])
-        acronyms = acronym_definitions(doc.text)
+        acronyms = acronym_definitions(text_of(doc))
         spans = entities(doc, self.country_names)
         surnames = {e.span[-1].lower_ for e in spans if e.label == "PERSON" and len(e.span) > 1}
         for entity in spans:
@@ -83,6 +93,9 @@ class MentionExtractor:
             elif entity.label in ("ORG", "FAC", "LOC", "EVENT", "WORK_OF_ART", "PRODUCT") and (
                     entity.label == "ORG" or _strip_article(entity.text) in acronyms.values()):
                 self._add_org(found, entity, acronyms)
+        self._add_defined_acronyms(found, acronyms)
+        self._add_clubs(found, doc)
+        self._tidy_organizations(found, acronyms, dateline)
         self._add_dateline_source(found, dateline)
         self._resolve_surnames(found)
         self._drop_bare_names(found)
@@ -160,7 +173,66 @@ class MentionExtractor:
             return False
         if any(token.pos_ == "VERB" for token in span) or re.search(r"\d{4}", text):
             return False
+        if span.end < len(span.doc) and span.doc[span.end].lower_ in _PLACE_NOUNS:
+            return False  # "Paktika and Khost provinces"
         return not _headline_only(span, text)
+
+    def _add_defined_acronyms(self, found: Mentions, acronyms: dict[str, str]) -> None:
+        """"Name (ACRONYM)" defines an organisation even where the model tagged neither part."""
+        have = {org.acronym for org in found.organizations.values()} | {
+            normalise(org.name) for org in found.organizations.values()}
+        for acronym, name in acronyms.items():
+            if acronym in have or normalise(name) in have or self.gazetteer.country_of(name):
+                continue
+            known = self.gazetteer.organization(name) or self.gazetteer.organization(acronym)
+            if known:
+                self._add_known_org(found, None, known.slug)
+            elif name.split()[-1].lower() in ORG_HEADS or any(w.lower() in ORG_HEADS for w in name.split()):
+                found.organizations.setdefault(slugify(name), Organization(slugify(name), name, acronym))
+
+    def _add_clubs(self, found: Mentions, doc: Doc) -> None:
+        """"FC Astana", "Kairat FC": sports clubs, often cut up by the place names inside them."""
+        for match in _CLUB.finditer(text_of(doc)):
+            name = re.sub(r"\s+", " ", match.group(0))
+            name = f"FC {name[:-3]}" if name.endswith(" FC") else name
+            found.organizations.setdefault(slugify(name), Organization(slugify(name), name))
+
+    def _tidy_organizations(self, found: Mentions, acronyms: dict[str, str], dateline: str | None) -> None:
+        """Drop junk names and short repeats, expand acronym prefixes, name the country of national bodies."""
+        country = None
+        if dateline:
+            place = re.split(r"[,(–—-]", dateline)[0].strip()
+            country = self.gazetteer.country_of(place) if place else None
+        known = {slug for slug in found.organizations if slug in self.known_orgs}
+        for slug, org in list(found.organizations.items()):
+            if slug in known:
+                continue
+            name = org.name
+            if _JUNK_ORG.match(name) or name.lower() in PLATFORMS:
+                del found.organizations[slug]
+                continue
+            first, _, rest = name.partition(" ")
+            if rest and first in acronyms and not rest.isupper():
+                name = f"{acronyms[first]} {rest}"  # "AIFC Court" → "Astana International Financial Centre Court"
+            words = name.split()
+            if len(words) >= 2 and words[-1] == "Ministry" and not any(self.gazetteer.country_of(w) for w in words):
+                name = "Ministry of " + " ".join(words[:-1])  # "External Affairs Ministry"
+                words = name.split()
+            if (country and country in self.country_names and len(words) >= 2 and words[0] in _NATIONAL_FIRST
+                    and words[-1].lower() in STATE_HEADS and " of " not in name):
+                name = f"{name} of {self.country_names[country]}"
+            if (country and country in self.country_names and words[0] == "Ministry" and " of " in name
+                    and not any(self.gazetteer.country_of(w) for w in words)):
+                name = f"{name} of {self.country_names[country]}"
+            if name != org.name:
+                org.name = name
+        names = [normalise(o.name) for o in found.organizations.values()]
+        for slug, org in list(found.organizations.items()):
+            short = normalise(org.name)
+            if slug not in known and len(short.split()) == 1 and not org.name.isupper() and any(
+                    n != short and n.split()[0] == short and len(n.split()) > 2 for n in names):
+                del found.organizations[slug]  # "Senate" after "Senate of Kazakhstan"
+                found.organization_spans = [(sp, s) for sp, s in found.organization_spans if s != slug]
 
     def _add_dateline_source(self, found: Mentions, dateline: str | None) -> None:
         """"BEIJING, April 14 (Xinhua)": the agency is cited as the source."""
@@ -271,8 +343,8 @@ def _contains(words: list[str], part: list[str]) -> bool:
 
 def _headline_only(span: Span, text: str) -> bool:
     """A Title-Case headline fragment: in the headline and nowhere in the body."""
-    headline_end = span.doc.text.find("\n\n")
-    return 0 <= span.start_char < headline_end and text not in span.doc.text[headline_end:]
+    headline_end = text_of(span.doc).find("\n\n")
+    return 0 <= span.start_char < headline_end and text not in text_of(span.doc)[headline_end:]
 
 
 def _strip_article(text: str) -> str:

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.mentions import Mentions
 from kg.extraction import Evidence, Role
+from kg.extract.sentences import sentence_of
 
 ROLE_HEADS = frozenset(
     """president minister ambassador secretary secretary-general chairman chairwoman chair ceo director
@@ -44,9 +45,10 @@ def assign_roles(doc: Doc, mentions: Mentions) -> None:
 
 def _role_before(doc: Doc, span: Span, orgs: dict[int, str], countries: dict[int, str]) -> Role | None:
     """Title-Case role words right before the name, and the country or organisation before them."""
+    sentence = sentence_of(span)
     i = span.start - 1
     words: list[int] = []
-    while i >= span.sent.start and i not in orgs and i not in countries:
+    while i >= sentence.start and i not in orgs and i not in countries:
         token = doc[i]
         if token.lower_ in ROLE_HEADS or (token.is_title and token.pos_ in ("PROPN", "NOUN", "ADJ")) or (
                 words and token.lower_ in _CONNECTORS):
@@ -62,15 +64,16 @@ def _role_before(doc: Doc, span: Span, orgs: dict[int, str], countries: dict[int
         i -= 1  # "Kazakhstan's Foreign Minister"
     name = doc[words[0] : words[-1] + 1].text
     return Role(name=name, country=countries.get(i), organization=orgs.get(i) if i not in countries else None,
-                evidence=Evidence(span.sent.start_char, span.sent.end_char))
+                evidence=Evidence(sentence.start_char, sentence.end_char))
 
 
 def _role_after(doc: Doc, span: Span, orgs: dict[int, str], countries: dict[int, str]) -> Role | None:
     """", Uzbekistan's foreign minister," or ", the CEO of Siemens Energy," right after the name."""
     if span.end >= len(doc) or doc[span.end].text != ",":
         return None
+    sentence = sentence_of(span)
     end = span.end + 1
-    while end < span.sent.end and doc[end].text not in (",", ".", ";", "(", ")"):
+    while end < sentence.end and doc[end].text not in (",", ".", ";", "(", ")"):
         end += 1
     apposition = doc[span.end + 1 : end]
     if len(apposition) > 10 or not any(t.lower_ in ROLE_HEADS for t in apposition):
@@ -89,4 +92,4 @@ def _role_after(doc: Doc, span: Span, orgs: dict[int, str], countries: dict[int,
     name = " ".join(t.text for t in role_words[:cut])
     name = name[:1].upper() + name[1:]
     return Role(name=name.title() if name.islower() else name, country=country, organization=None if country else org,
-                evidence=Evidence(span.sent.start_char, span.sent.end_char))
+                evidence=Evidence(sentence.start_char, sentence.end_char))

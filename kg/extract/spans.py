@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from kg.extract.lexicon import PORTFOLIO, TITLES
+from kg.extract.lexicon import PORTFOLIO, ROLE_WORDS, TITLES
+from kg.extract.sentences import sentence_of
 
 #: Lower-case words inside personal names ("Ursula von der Leyen", "Abdulaziz bin Salman").
 NAME_PARTICLES = frozenset("al bin ibn von van der de da del di la le du dos el ben".split())
@@ -23,12 +24,12 @@ NAME_PARTICLES = frozenset("al bin ibn von van der de da del di la le du dos el 
 #: Election Commission" is the "Central Election Commission of Kyrgyzstan".
 STATE_BODIES = frozenset(
     """ministry senate parliament committee commission court embassy department government council
-    assembly agency office service""".split()
+    assembly""".split()
 )
 #: Words that end a name fragment waiting for its country ("Ministry of Energy of" + "Uzbekistan").
 _DANGLING = frozenset({"of", "the"})
 _ACRONYM_DEFINITION = re.compile(
-    r"(?P<name>(?:[A-Z][\w’'&.\-]*\s+(?:(?:of|the|and|for|on|in|de|&)\s+)*)+[A-Z][\w’'&.\-]*)"
+    r"(?P<name>(?:[A-Z][\w’'&.\-]* +(?:(?:of|the|and|for|on|in|de|&) +)*)+[A-Z][\w’'&.\-]*)"
     r"\s*\(\s*(?P<acronym>[A-Z][A-Za-z0-9&.\-]{1,11})\s*\)"
 )
 
@@ -55,7 +56,14 @@ def acronym_definitions(text: str) -> dict[str, str]:
     """ACRONYM → the Title-Case name written just before it: "Asian Development Bank (ADB)"."""
     pairs = {}
     for match in _ACRONYM_DEFINITION.finditer(text):
-        name = re.sub(r"^(?:The|A|An)\s+", "", match.group("name"))
+        name = re.split(r"(?<=[a-z])\.\s+", match.group("name"))[-1]  # not across a sentence end
+        name = re.sub(r"^(?:The|A|An)\s+", "", name)
+        name = re.sub(r"^[A-Z][\w-]*['’]s\s+", "", name)  # "Spain's State Meteorological Agency"
+        # "Chief Justice of the Astana International Financial Centre (AIFC)": the role is not the name
+        lead = re.match(r"(?:[A-Z][\w-]*\s+)+?of\s+(?:the\s+)?", name)
+        if lead and all(w.lower() in ROLE_WORDS or w.lower() in TITLES for w in lead.group(0).split()[:-1]
+                        if w.lower() not in ("of", "the")):
+            name = name[lead.end():]
         if len(name.split()) >= 2 and name.upper() != name:
             pairs[match.group("acronym")] = name
     return pairs
@@ -89,7 +97,7 @@ def _join(doc: Doc, first: Entity, second: Entity, country_names: dict[str, str]
         return [Entity(doc[first.span.start : second.span.end], "PERSON")]
     if first_kind in ("country", "demonym") and second.label == "ORG" and not second.ref:
         possessive = len(gap) == 1 and gap[0].lower_ in ("'s", "’s")
-        body = second.span[-1].lower_ in STATE_BODIES or second.span[0].lower_ in STATE_BODIES
+        body = second.span.root.lower_ in STATE_BODIES
         iso2 = first.ref.partition(":")[2]
         if body and (possessive or not gap) and iso2 in country_names:
             name = f"{_strip_the(second.span.text)} of {country_names[iso2]}"
@@ -102,7 +110,7 @@ def _join(doc: Doc, first: Entity, second: Entity, country_names: dict[str, str]
 
 def _given_name_before_place(doc: Doc, entity: Entity) -> Entity:
     """"Emma Jordan", "Kevin Washington": a place name right after an untagged given name is a surname."""
-    if entity.ref.partition(":")[0] not in ("country", "city") or entity.span.start <= entity.span.sent.start:
+    if entity.ref.partition(":")[0] not in ("country", "city") or entity.span.start <= sentence_of(entity.span).start:
         return entity
     before = doc[entity.span.start - 1]
     if before.ent_iob_ == "O" and before.is_title and before.pos_ == "PROPN" and len(before) > 1 and (
@@ -114,7 +122,7 @@ def _given_name_before_place(doc: Doc, entity: Entity) -> Entity:
 def _extend_person(doc: Doc, entity: Entity) -> Entity:
     """Run a person on over particles and capitalised words: "Ursula von" → "Ursula von der Leyen"."""
     end = entity.span.end
-    while end < entity.span.sent.end and doc[end].lower_ in NAME_PARTICLES and end + 1 < len(doc) and (
+    while end < sentence_of(entity.span).end and doc[end].lower_ in NAME_PARTICLES and end + 1 < len(doc) and (
             doc[end + 1].is_title or doc[end + 1].lower_ in NAME_PARTICLES):
         end += 1
         while end < len(doc) and doc[end].is_title and doc[end].pos_ == "PROPN":

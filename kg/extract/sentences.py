@@ -1,0 +1,46 @@
+"""Sentence and text look-ups that are computed once per `Doc`.
+
+spaCy's `Span.sent` walks the document's sentences and `Doc.text` re-joins
+every token on each call; the rules ask for both thousands of times per
+article, which made them the extractor's largest cost. Both are computed once
+and kept in `doc.user_data`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from spacy.tokens import Doc, Span, Token
+
+_KEY = "akg_sentence_starts"
+_TEXT = "akg_text"
+
+
+def text_of(doc: Doc) -> str:
+    """`doc.text`, joined once."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+def sentences(doc: Doc) -> list[Span]:
+    starts = _starts(doc)
+    return [doc[start:end] for start, end in zip(starts, starts[1:])]
+
+
+def sentence_of(item: Token | Span) -> Span:
+    """The sentence holding a token, or the sentence where a span starts."""
+    doc = item.doc
+    starts = _starts(doc)
+    index = item.i if isinstance(item, Token) else item.start
+    position = bisect_right(starts, index) - 1
+    return doc[starts[position] : starts[position + 1]]
+
+
+def _starts(doc: Doc) -> list[int]:
+    starts = doc.user_data.get(_KEY)
+    if starts is None:
+        starts = [sentence.start for sentence in doc.sents] + [len(doc)]
+        doc.user_data[_KEY] = starts
+    return starts

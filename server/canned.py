@@ -1,0 +1,205 @@
+"""Canned queries: `queries/*.rq` files with grlc decorators, and their typed, safely bound parameters.
+
+A variable `?_name` is a required parameter, `?__name` an optional one; a
+suffix types it (`_iri`, `_xsd_integer`, `_xsd_date`, ..., `_number`,
+`_literal`, or a language tag such as `_en`). A value is validated and turned
+into an RDF term by pyoxigraph, and the term's own serialization replaces the
+variable in the query (SEP-0007 style). The client's text is never spliced:
+`KZ" } DROP ALL #` becomes the harmless literal `"KZ\\" } DROP ALL #"`, and an
+invalid IRI or date is a 400.
+
+Why not pyoxigraph's `substitutions`: in 0.5.13 a substituted variable must
+appear in the SELECT projection and acts as a join at the root, so
+`FILTER(COALESCE(?date >= ?__since, true))` inside the pattern would not see it.
+Optional parameters that are not given stay unbound, so queries test them with
+`COALESCE(<test>, true)`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+
+from kg.vocab import XSD
+from server import decorators, sparql_text
+
+
+class ParameterError(ValueError):
+    """A parameter value that is missing or not of its declared type (answered with 400)."""
+
+
+_LEXICAL = {
+    "integer": r"[+-]?\d+",
+    "int": r"[+-]?\d+",
+    "long": r"[+-]?\d+",
+    "nonNegativeInteger": r"\+?\d+",
+    "positiveInteger": r"\+?0*[1-9]\d*",
+    "decimal": r"[+-]?(\d+(\.\d*)?|\.\d+)",
+    "double": r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN",
+    "float": r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN",
+    "boolean": r"true|false|1|0",
+    "date": r"\d{4}-\d{2}-\d{2}",
+    "dateTime": r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?",
+    "gYear": r"\d{4}",
+    "gYearMonth": r"\d{4}-\d{2}",
+    "string": r".*",
+}
+_SUFFIX = re.compile(r"^(?P<name>.+?)(?:_(?P<type>iri|number|literal|xsd_[A-Za-z]+|[a-z]{2}))?$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    variable: str
+    required: bool
+    kind: str  # "iri", "literal", "number", "xsd:<type>", or "lang:<tag>"
+    default: str | None = None
+    enum: tuple[str, ...] | None = None
+
+    @classmethod
+    def from_variable(cls, variable: str) -> Parameter | None:
+        if not variable.startswith("_") or variable == "_":
+            return None
+        required = not variable.startswith("__")
+        match = _SUFFIX.match(variable.lstrip("_"))
+        if match is None:
+            return None
+        kind = match.group("type") or "literal"
+        if kind.startswith("xsd_"):
+            kind = "xsd:" + kind[4:]
+        elif kind not in ("iri", "number", "literal"):
+            kind = "lang:" + kind
+        return cls(match.group("name"), variable, required, kind)
+
+    def term(self, raw: str) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
+        if self.enum is not None and raw not in self.enum:
+            raise ParameterError(f"parameter {self.name!r} must be one of {', '.join(self.enum)}")
+        if self.kind == "iri":
+            if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
+                raise ParameterError(f"parameter {self.name!r} must be an absolute IRI")
+            try:
+                return pyoxigraph.NamedNode(raw)
+            except ValueError as error:
+                raise ParameterError(f"parameter {self.name!r} is not a valid IRI: {error}") from None
+        if self.kind == "number":
+            return self._typed(raw, "decimal" if re.fullmatch(_LEXICAL["decimal"], raw) and "." in raw else "integer")
+        if self.kind.startswith("xsd:"):
+            return self._typed(raw, self.kind[4:])
+        if self.kind.startswith("lang:"):
+            return pyoxigraph.Literal(raw, language=self.kind[5:])
+        return pyoxigraph.Literal(raw)
+
+    def _typed(self, raw: str, xsd_type: str) -> pyoxigraph.Literal:
+        pattern = _LEXICAL.get(xsd_type)
+        if pattern is not None and not re.fullmatch(pattern, raw):
+            raise ParameterError(f"parameter {self.name!r} must be an xsd:{xsd_type}, not {raw!r}")
+        if xsd_type == "date":
+            try:
+                datetime.date.fromisoformat(raw)
+            except ValueError:
+                raise ParameterError(f"parameter {self.name!r} is not a valid date: {raw!r}") from None
+        return pyoxigraph.Literal(raw, datatype=pyoxigraph.NamedNode(XSD + xsd_type))
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema of the value, for OpenAPI."""
+        schema: dict[str, Any] = {"type": "string"}
+        if self.kind == "iri":
+            schema["format"] = "iri"
+        elif self.kind == "number" or self.kind in ("xsd:integer", "xsd:int", "xsd:long"):
+            schema = {"type": "integer"} if self.kind != "number" else {"type": "number"}
+        elif self.kind == "xsd:decimal":
+            schema = {"type": "number"}
+        elif self.kind == "xsd:date":
+            schema["format"] = "date"
+        elif self.kind == "xsd:dateTime":
+            schema["format"] = "date-time"
+        if self.enum is not None:
+            schema["enum"] = list(self.enum)
+        if self.default is not None:
+            schema["default"] = self.default
+        return schema
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    text: str
+    summary: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    pagination: int | None = None
+    decorators: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_file(cls, path: Path) -> CannedQuery:
+        text = path.read_text(encoding="utf-8")
+        meta = decorators.parse(decorators.decorator_lines(text))
+        defaults = _merge(meta.get("defaults"))
+        enums = _merge(meta.get("enumerate"))
+        parameters = []
+        for variable in sparql_text.variables(text):
+            parameter = Parameter.from_variable(variable)
+            if parameter is None:
+                continue
+            values = enums.get(parameter.name)
+            parameters.append(
+                Parameter(
+                    parameter.name,
+                    variable,
+                    parameter.required,
+                    parameter.kind,
+                    None if defaults.get(parameter.name) is None else str(defaults[parameter.name]),
+                    tuple(str(v) for v in values) if isinstance(values, list) else None,
+                )
+            )
+        tags = meta.get("tags") or ()
+        return cls(
+            name=path.stem,
+            text=text,
+            summary=str(meta.get("summary") or ""),
+            description=str(meta.get("description") or ""),
+            tags=tuple(tags) if isinstance(tags, list) else (str(tags),),
+            parameters=tuple(parameters),
+            pagination=int(meta["pagination"]) if meta.get("pagination") else None,
+            decorators=meta,
+        )
+
+    def bind(self, args: dict[str, str]) -> tuple[str, dict[str, pyoxigraph.NamedNode | pyoxigraph.Literal]]:
+        """The query text (with LIMIT/OFFSET when paginated) and the terms to put in place of its variables."""
+        bindings = {}
+        for parameter in self.parameters:
+            raw = args.get(parameter.name) or parameter.default
+            if raw is None or raw == "":
+                if parameter.required:
+                    raise ParameterError(f"missing required parameter {parameter.name!r}")
+                continue
+            bindings[parameter.variable] = parameter.term(raw)
+        text = self.text
+        if self.pagination:
+            page = args.get("page", "1")
+            if not re.fullmatch(r"\d{1,9}", page) or int(page) < 1:
+                raise ParameterError("page must be a positive integer")
+            text += f"\nLIMIT {self.pagination} OFFSET {(int(page) - 1) * self.pagination}\n"
+        return text, bindings
+
+
+def _merge(items: Any) -> dict[str, Any]:
+    """grlc writes `defaults`/`enumerate` as a list of one-key mappings (or bare names)."""
+    merged: dict[str, Any] = {}
+    for item in items or ():
+        if isinstance(item, dict):
+            merged.update(item)
+        else:
+            merged[str(item)] = None
+    return merged
+
+
+def load_queries(directory: Path) -> dict[str, CannedQuery]:
+    return {path.stem: CannedQuery.from_file(path) for path in sorted(directory.glob("*.rq"))}

@@ -1,0 +1,251 @@
+"""What a query worker process does: evaluate with Oxigraph, serialize with pyoxigraph, reply with bytes.
+
+This module runs inside the supervised worker processes (see `server.pool`),
+never in the web server: a query that runs too long is stopped by killing its
+process, which is the only way to stop pyoxigraph mid-query. Each worker holds
+its own read-only snapshot of the store and re-opens it when the job carries a
+newer generation than the one it opened (`kg ingest` bumps it after writing).
+
+The reply to a job is one `Reply` message followed by body chunks and an empty
+chunk. Results are capped and fully serialized before the reply is sent, so the
+web server knows the status before it sends headers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph
+
+from kg.vocab import PREFIXES
+from server import formats, jsonld
+
+CHUNK = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The protocol's RDF dataset.
+
+    Given graph lists win (`default-graph-uri`, `named-graph-uri`); otherwise the
+    default graph is the union of the named graphs (`union`), unless the query
+    chose its own dataset with `FROM`/`FROM NAMED` (`union=False`).
+    """
+
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    union: bool = True
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    generation: int
+    query: str
+    dataset: Dataset = field(default_factory=Dataset)
+    results_format: str | None = None  # wire token used if the query is SELECT or ASK
+    graph_format: str | None = None  # wire token used if the query is CONSTRUCT or DESCRIBE
+    row_limit: int = 10_000
+
+
+@dataclass(frozen=True)
+class DumpJob:
+    generation: int
+    format: str
+    graph: str | None = None  # one named graph, else the whole dataset
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    content_type: str = "text/plain; charset=utf-8"
+    form: str = ""  # "results" or "graph"
+    truncated: bool = False
+    message: str = ""
+
+
+class _Enough(Exception):
+    """Raised from inside a serializer to stop it once the row cap is reached."""
+
+
+class _LineCap:
+    """A write target that keeps the first `lines` lines and then stops the writer."""
+
+    def __init__(self, lines: int) -> None:
+        self.remaining = lines
+        self.parts: list[bytes] = []
+        self.truncated = False
+
+    def write(self, data: bytes) -> int:
+        count = data.count(b"\n")
+        if count < self.remaining:
+            self.remaining -= count
+            self.parts.append(bytes(data))
+            return len(data)
+        cut = -1
+        for _ in range(self.remaining):
+            cut = data.index(b"\n", cut + 1)
+        self.parts.append(bytes(data[: cut + 1]))
+        self.remaining = 0
+        # More bytes than the cap allows, or a full line still to come, means more rows exist.
+        self.truncated = len(data) > cut + 1
+        if self.truncated:
+            raise _Enough
+        return len(data)
+
+    def flush(self) -> None:
+        """pyoxigraph flushes its writer when done; everything is already kept."""
+
+
+class Engine:
+    def __init__(self, store_path: Path) -> None:
+        self.store_path = store_path
+        self.store: pyoxigraph.Store | None = None
+        self.generation: int | None = None
+
+    def _store(self, generation: int) -> pyoxigraph.Store:
+        if self.store is None or generation != self.generation:
+            self.store = None  # release the old snapshot before opening the new one
+            self.store = pyoxigraph.Store.read_only(str(self.store_path))
+            self.generation = generation
+        return self.store
+
+    def handle(self, job: QueryJob | DumpJob, send: Callable[[Reply], None], send_bytes: Callable[[bytes], None]) -> None:
+        if not self.store_path.is_dir():
+            send(Reply(503, message=f"no store at {self.store_path}: run `kg ingest` first"))
+            send_bytes(b"")
+            return
+        if isinstance(job, DumpJob):
+            self._dump(job, send, send_bytes)
+        else:
+            reply, body = self._query(job)
+            send(reply)
+            for start in range(0, len(body), CHUNK):
+                send_bytes(body[start : start + CHUNK])
+        send_bytes(b"")
+
+    def _query(self, job: QueryJob) -> tuple[Reply, bytes]:
+        store = self._store(job.generation)
+        options: dict = {}
+        if job.dataset.default_graphs is not None:
+            options["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.dataset.default_graphs]
+        elif job.dataset.union:
+            options["use_default_graph_as_union"] = True
+        if job.dataset.named_graphs is not None:
+            options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.dataset.named_graphs]
+        try:
+            result = store.query(job.query, **options)
+            if isinstance(result, pyoxigraph.QueryTriples):
+                return self._graph(result, job)
+            return self._results(result, job)
+        except SyntaxError as error:
+            return Reply(400, message=f"SPARQL syntax error: {error}"), b""
+        except (ValueError, TypeError, RuntimeError) as error:
+            return Reply(400, message=f"query rejected: {error}"), b""
+        except OSError as error:
+            return Reply(500, message=f"query evaluation failed: {error}"), b""
+
+    def _results(self, result: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean, job: QueryJob) -> tuple[Reply, bytes]:
+        if job.results_format is None:
+            return Reply(406, form=formats.RESULTS), b""
+        target = formats.by_name(job.results_format, formats.RESULT_FORMATS)
+        assert target is not None
+        fmt = target.oxigraph
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            return Reply(200, target.media_type, formats.RESULTS), result.serialize(format=fmt)
+        # Serialize to TSV (one row a line) until the cap, then re-serialize the kept rows natively.
+        cap = _LineCap(job.row_limit + 1)  # + the header line
+        try:
+            result.serialize(cap, format=pyoxigraph.QueryResultsFormat.TSV)
+        except Exception:  # pyoxigraph re-raises _Enough wrapped or not, depending on where it hit
+            if not cap.truncated:
+                raise
+        tsv = b"".join(cap.parts)
+        if fmt != pyoxigraph.QueryResultsFormat.TSV:
+            tsv = pyoxigraph.parse_query_results(tsv, format=pyoxigraph.QueryResultsFormat.TSV).serialize(format=fmt)
+        return Reply(200, target.media_type, formats.RESULTS, cap.truncated), tsv
+
+    def _graph(self, triples: pyoxigraph.QueryTriples, job: QueryJob) -> tuple[Reply, bytes]:
+        if job.graph_format is None:
+            return Reply(406, form=formats.GRAPH), b""
+        target = formats.by_name(job.graph_format, formats.GRAPH_FORMATS)
+        assert target is not None
+        kept = list(itertools.islice(triples, job.row_limit + 1))
+        truncated = len(kept) > job.row_limit
+        return Reply(200, target.media_type, formats.GRAPH, truncated), serialize_triples(kept[: job.row_limit], target)
+
+    def _dump(self, job: DumpJob, send: Callable[[Reply], None], send_bytes: Callable[[bytes], None]) -> None:
+        store = self._store(job.generation)
+        target = formats.by_name(job.format, formats.GRAPH_FORMATS)
+        assert target is not None
+        graph = pyoxigraph.NamedNode(job.graph) if job.graph else None
+        if graph is not None and not store.contains_named_graph(graph):
+            send(Reply(404, message=f"no graph {job.graph}"))
+            return
+        send(Reply(200, target.media_type, formats.GRAPH))
+        writer = _ChunkWriter(send_bytes)
+        if graph is None and not target.oxigraph.supports_datasets:
+            # A triple format cannot hold graphs: write the union, each triple once.
+            union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", use_default_graph_as_union=True)
+            pyoxigraph.serialize(union, writer, target.oxigraph, prefixes=PREFIXES)
+        else:
+            store.dump(writer, target.oxigraph, from_graph=graph, prefixes=PREFIXES)
+        writer.flush()
+
+
+class _ChunkWriter:
+    """Buffers pyoxigraph's small writes into pipe-sized chunks."""
+
+    def __init__(self, send_bytes: Callable[[bytes], None]) -> None:
+        self.send_bytes = send_bytes
+        self.buffer = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= CHUNK:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.send_bytes(bytes(self.buffer))
+            self.buffer.clear()
+
+
+def serialize_triples(triples: list[pyoxigraph.Triple], target: formats.Format) -> bytes:
+    """Triples in the target format (quads in the default graph for dataset formats; JSON-LD compacted)."""
+    fmt = target.oxigraph
+    items: list = [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples] if fmt.supports_datasets else triples
+    body = pyoxigraph.serialize(items, format=fmt, prefixes=PREFIXES)
+    return jsonld.compact(body) if fmt == pyoxigraph.RdfFormat.JSON_LD else body
+
+
+def worker_main(conn: Connection, store_path: str, initializer: Callable[[], None] | None) -> None:
+    """Entry point of a worker process: answer jobs until the pipe closes."""
+    if initializer is not None:
+        initializer()
+    engine = Engine(Path(store_path))
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        replied = False
+
+        def send(reply: Reply) -> None:
+            nonlocal replied
+            replied = True
+            conn.send(reply)
+
+        try:
+            engine.handle(job, send, conn.send_bytes)
+        except Exception as error:
+            if replied:  # mid-stream: dying is the only way to tell the parent the body is incomplete
+                os._exit(1)
+            conn.send(Reply(500, message=f"{type(error).__name__}: {error}"))
+            conn.send_bytes(b"")
