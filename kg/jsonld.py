@@ -107,7 +107,12 @@ def compact(expanded: list[dict[str, Any]]) -> dict[str, Any]:
     return {"@context": context(), "@graph": [compactor.node(node) for node in expanded]}
 
 
+def compact_bytes(expanded_json: bytes) -> bytes:
+    """pyoxigraph's expanded JSON-LD bytes → compacted JSON-LD bytes, context embedded."""
+    document = compact(json.loads(expanded_json or b"[]"))
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def serialize(statements: Iterable[pyoxigraph.Quad] | Iterable[pyoxigraph.Triple]) -> bytes:
     """Triples or quads as compacted JSON-LD; named graphs stay named graphs."""
-    expanded = json.loads(pyoxigraph.serialize(statements, format=pyoxigraph.RdfFormat.JSON_LD) or b"[]")
-    return json.dumps(compact(expanded), ensure_ascii=False, indent=1).encode("utf-8")
+    return compact_bytes(pyoxigraph.serialize(statements, format=pyoxigraph.RdfFormat.JSON_LD))

@@ -103,18 +103,12 @@ class GraphBuilder:
             yield from self._country(iso2)
         for org in ex.organizations.values():
             org_iri = self.iri("organization", org.slug)
-            yield article_iri, schema("mentions"), org_iri
-            yield org_iri, RDF_TYPE, akg("Organization")
-            yield org_iri, schema("name"), Literal(org.name)
-            yield org_iri, RDFS_LABEL, Literal(org.name)
+            yield from self._named_entity(article_iri, org_iri, "Organization", org.name)
             if org.acronym:
                 yield org_iri, schema("alternateName"), Literal(org.acronym)
         for person in ex.persons.values():
             person_iri = self.iri("person", person.slug)
-            yield article_iri, schema("mentions"), person_iri
-            yield person_iri, RDF_TYPE, akg("Person")
-            yield person_iri, schema("name"), Literal(person.name)
-            yield person_iri, RDFS_LABEL, Literal(person.name)
+            yield from self._named_entity(article_iri, person_iri, "Person", person.name)
             if person.country:
                 yield person_iri, akg("country"), self.iri("country", person.country)
             for role in person.roles:
@@ -124,6 +118,13 @@ class GraphBuilder:
             yield from self._agreement(ex, article_iri, index, agreement)
         for index, event in enumerate(ex.events, start=1):
             yield from self._event(ex, article_iri, index, event)
+
+    @staticmethod
+    def _named_entity(article_iri: NamedNode, iri: NamedNode, cls: str, name: str) -> Iterator[tuple]:
+        yield article_iri, schema("mentions"), iri
+        yield iri, RDF_TYPE, akg(cls)
+        yield iri, schema("name"), Literal(name)
+        yield iri, RDFS_LABEL, Literal(name)
 
     def _all_countries(self, ex: Extraction) -> list[str]:
         """Every country the graph refers to, so each has its description in this graph."""

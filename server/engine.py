@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pyoxigraph
 
+from kg import jsonld
 from kg.vocab import PREFIXES
-from server import formats, jsonld
+from server import formats
 
 CHUNK = 256 * 1024
 
@@ -221,7 +222,7 @@ def serialize_triples(triples: list[pyoxigraph.Triple], target: formats.Format) 
     fmt = target.oxigraph
     items: list = [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples] if fmt.supports_datasets else triples
     body = pyoxigraph.serialize(items, format=fmt, prefixes=PREFIXES)
-    return jsonld.compact(body) if fmt == pyoxigraph.RdfFormat.JSON_LD else body
+    return jsonld.compact_bytes(body) if fmt == pyoxigraph.RdfFormat.JSON_LD else body
 
 
 def worker_main(conn: Connection, store_path: str, initializer: Callable[[], None] | None) -> None:

@@ -70,7 +70,7 @@ def test_jsonld_is_compacted_with_the_project_context_and_round_trips(server):
     document = jsonld.json()
     assert document["@context"]["headline"] == "schema:headline"
     assert any("headline" in node for node in document["@graph"])
-    assert any(node.get("@type") == ["Country"] for node in document["@graph"])
+    assert any(node.get("type") == "Country" for node in document["@graph"])
     compacted = rdflib.Graph().parse(data=jsonld.text, format="json-ld")
     reference = rdflib.Graph().parse(data=ntriples.text, format="nt")
     assert len(reference) > 100
