@@ -1,8 +1,8 @@
 """Articles in, article graphs out: read → prepare → `nlp.pipe` → extract → map → store.
 
 The whole input is read and validated before the store is opened, and every
-article graph is written in one transaction at the end, so a failure anywhere
-leaves the store exactly as it was.
+article graph is written in one all-or-nothing step at the end, so a failure
+anywhere leaves the store exactly as it was.
 """
 
 from __future__ import annotations
@@ -76,19 +76,27 @@ class Pipeline:
 
     def ingest(self, articles: Sequence[Article], store: KnowledgeStore,
                progress: Callable[[int], None] = lambda n: None) -> IngestSummary:
+        """Extract every article, then write all their graphs (and the ontology) at once.
+
+        Extractions are turned into quads as they come, so memory holds quads,
+        not parsed documents.
+        """
         started = time.perf_counter()
         summary = IngestSummary(articles=len(articles))
-        extractions = list(self.extract(articles, progress))
-        for ex in extractions:
-            summary.entities += len(ex.persons) + len(ex.countries) + len(ex.organizations)
-            summary.events += len(ex.events)
-            summary.agreements += len(ex.agreements)
-        graphs = self.graphs(extractions)
+        graphs = self.graphs(_counted(self.extract(articles, progress), summary))
         summary.quads = sum(len(quads) for quads in graphs.values())
         graphs[NamedNode(ONTOLOGY_GRAPH)] = ontology_quads()
         store.replace_graphs(graphs)
         summary.seconds = time.perf_counter() - started
         return summary
+
+
+def _counted(extractions: Iterable[Extraction], summary: IngestSummary) -> Iterator[Extraction]:
+    for extraction in extractions:
+        summary.entities += len(extraction.persons) + len(extraction.countries) + len(extraction.organizations)
+        summary.events += len(extraction.events)
+        summary.agreements += len(extraction.agreements)
+        yield extraction
 
 
 def ontology_quads() -> list[Quad]:

@@ -145,3 +145,18 @@ def test_store_copy_is_usable_elsewhere(ingested, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(ingested, copy)
     assert dump(copy) == dump(ingested)
+
+
+def test_a_write_interrupted_by_a_crash_is_undone_by_the_next_writer(ingested):
+    """A journal names the graphs being created; the next writer drops what a crashed write left."""
+    before = dump(ingested)
+    half_written = pyoxigraph.NamedNode(RES + "article/half-written")
+    with KnowledgeStore(ingested) as store:
+        store.oxigraph.add(pyoxigraph.Quad(half_written, pyoxigraph.NamedNode("http://schema.org/name"),
+                                           pyoxigraph.Literal("partial"), half_written))
+        store.oxigraph.flush()
+        (ingested / "kg-journal").write_text(half_written.value + "\n")
+    with KnowledgeStore(ingested):
+        pass
+    assert dump(ingested) == before
+    assert not (ingested / "kg-journal").exists()
