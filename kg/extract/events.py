@@ -22,7 +22,7 @@ from kg.extract.cameo import GOLDSTEIN, cameo_code
 from kg.extract.dates import find_date
 from kg.extract.mentions import Mentions
 from kg.extract.money import find_amounts
-from kg.extraction import Agreement, Event, Evidence
+from kg.extraction import Agreement, Event, Evidence, PartialDate
 from kg.gazetteer import Gazetteer
 from kg.readers import Article
 from kg.extract.sentences import sentence_of, sentences, text_of
@@ -73,10 +73,16 @@ _HEADLINE_ONLY = frozenset({"say", "write", "call", "announce", "outline", "reaf
 #: Modifiers that make a "meeting" multilateral: "Annual General Meeting", "Council of Foreign Ministers".
 _MULTILATERAL = frozenset("annual general ministerial ministers council plenary summit anniversary".split())
 _FUTURE_GOVERNORS = frozenset(
-    "plan intend expect schedule invite aim agree prepare hope propose set going due".split())
+    "plan intend expect schedule invite invitation aim agree prepare preparation hope propose set going due"
+    .split())
 #: Gazetteer kinds of organisations through which their country acts.
 STATE_KINDS = frozenset({"ministry", "government", "parliament", "court", "agency"})
-_TWO_SIDES = re.compile(r"\b(?:the two|both) (?:sides|leaders|countries|governments|ministers|presidents|parties|states|nations)\b", re.I)
+_TWO_SIDES = re.compile(
+    r"\b(?:the two|both) (?:sides|leaders|countries|governments|ministers|presidents|parties|states|nations)\b"
+    r"|\bthe (?:presidents|leaders|sides|parties|delegations|heads of state|prime ministers|foreign ministers)\b",
+    re.I)
+#: "bilateral trade", "mutual investment": a lone actor's partner is the pair the article is about.
+_BILATERAL = re.compile(r"\b(?:bilateral|mutual|two-way)\b", re.I)
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "throughout", "within", "inside"})
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -122,6 +128,9 @@ class EventExtractor:
             if len(view.actor_countries) == 2:
                 pair = list(view.actor_countries)
             elif not view.actor_countries and pair and _TWO_SIDES.search(sentence.text):
+                view.actor_countries = list(pair)
+            elif len(view.actor_countries) == 1 and view.actor_countries[0] in pair and _BILATERAL.search(
+                    sentence.text):
                 view.actor_countries = list(pair)
             if not triggers:
                 continue
@@ -240,12 +249,14 @@ class EventExtractor:
             return None
         intended = _is_intended(trigger)
         text = view.sentence.text
+        date = find_date(text, article.published, future=intended)
+        intended = intended or _after_publication(date, article)
         event = Event(
             type=event_type,
             countries=countries,
             persons=view.persons,
             organizations=view.organizations,
-            date=find_date(text, article.published, future=intended),
+            date=date,
             place=view.place[0] if view.place else None,
             place_country=view.place[1] if view.place else None,
             intended=intended,
@@ -340,6 +351,14 @@ def _is_intended(trigger: Token) -> bool:
             break
     sentence = sentence_of(trigger).text.lower()
     return bool(re.search(r"\b(?:is|are) (?:scheduled|expected|set|due|slated) to\b|\bupcoming\b", sentence))
+
+
+def _after_publication(date: PartialDate | None, article: Article) -> bool:
+    """An event dated after the article was published has not happened yet."""
+    if date is None or date.year is None or article.published is None:
+        return False
+    return (date.year, date.month, date.day or 31) > (
+        article.published.year, article.published.month, article.published.day)
 
 
 def _confidence(trigger: Token, view: _SentenceView) -> float:
