@@ -45,7 +45,7 @@ def create_app(
     from server.config import ServerConfig
     from server.iri_map import IriMap
     from server.service import QueryService, ServiceError
-    from server.views import api, export, health, linked_data, sparql
+    from server.views import api, article, export, health, linked_data, sparql, ties, ui
 
     config = ServerConfig(
         write_token=write_token, query_timeout=query_timeout, row_limit=row_limit, max_query_length=max_query_length, workers=workers
@@ -56,7 +56,7 @@ def create_app(
     app.extensions["kg.service"] = service
     app.extensions["kg.queries"] = load_queries(QUERIES_DIR)
     app.extensions["kg.iri_map"] = IriMap(settings.base_iri)
-    for blueprint in (sparql.bp, api.bp, export.bp, linked_data.bp, health.bp):
+    for blueprint in (sparql.bp, api.bp, export.bp, linked_data.bp, health.bp, ui.bp, article.bp, ties.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(ServiceError, _error_response)
     app.after_request(_cors)
@@ -67,6 +67,10 @@ def create_app(
 def _error_response(error: ServiceError) -> Response:
     from flask import Response
 
+    from server.views.ui import error_page
+
+    if (page := error_page(error)) is not None:
+        return page
     return Response(error.message + "\n", status=error.status, content_type="text/plain; charset=utf-8")
 
 

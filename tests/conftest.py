@@ -35,3 +35,14 @@ def seeds_store(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) ->
     with KnowledgeStore(path) as store:
         pipeline.ingest(read_articles([SEEDS]), store)
     return path
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep each phase's report on the test item (`item.rep_call`), so fixtures can act on failures.
+
+    `tests/browser.py` uses it to save a screenshot of the page when a browser test fails.
+    """
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
