@@ -13,6 +13,7 @@ loading Flask, rdflib and the views it never uses.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -100,8 +101,17 @@ def serve(
 
     app = create_app(settings, write_token=write_token, **options)
     server = create_server(app, host=host, port=port, threads=threads)
-    print(f"Astana KG serving {settings.store} at http://{server.effective_host}:{server.effective_port}/sparql", flush=True)
+    url = f"http://{server.effective_host}:{server.effective_port}"
+    print(f"Astana KG serving {settings.store} at {url}/ (SPARQL endpoint {url}/sparql); Ctrl-C stops", flush=True)
+    # A service manager stops us with SIGTERM: leave through `finally` so the query workers stop too.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         server.run()
+    except KeyboardInterrupt:
+        pass
     finally:
         app.extensions["kg.service"].close()
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
