@@ -22,10 +22,10 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class InputError(ValueError):
-    """Bad input, located: `file:line: problem`."""
+    """Bad input, located: `file:line: problem` (`file: problem` for a whole file, line 0)."""
 
     def __init__(self, path: Path | str, line: int, problem: str) -> None:
-        super().__init__(f"{path}:{line}: {problem}")
+        super().__init__(f"{path}:{line}: {problem}" if line else f"{path}: {problem}")
         self.path, self.line, self.problem = str(path), line, problem
 
 
