@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -75,7 +76,7 @@ def start_server(store: Path) -> tuple[subprocess.Popen, str]:
     log = open(store.parent / "server.log", "w")
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT)
     line = process.stdout.readline()
-    url = line.split(" at ")[1].strip().rsplit("/sparql", 1)[0]
+    url = re.search(r"http://[^/\s]+", line).group(0)
     threading.Thread(target=process.stdout.read, daemon=True).start()  # never let the pipe fill
     for _ in range(100):
         try:
