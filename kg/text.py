@@ -20,10 +20,13 @@ HEADLINE_SEPARATOR = "\n\n"
 _DATELINE = re.compile(
     r"""^\s*
     (?P<dateline>
+      [A-Z][a-z]+(?:\ [A-Z][a-z]+)?,\ \d{1,2}\ [A-Z][a-z]{2,8}\ \d{4}  # "Luxembourg, 14 March 2024"
+      |
       [A-Z][A-Z.'\- ]{2,40}?                # the place, in capitals
       (?:,\ [A-Z][\w.' ]{1,30}?)?          # ", Uzbekistan" or ", Nov. 7"
       (?:,\ [A-Z][a-z]{2,8}\.?\ \d{1,2})?  # ", Nov. 7" after a country
-      (?:\ \([A-Za-z][\w .&-]{1,30}\))?   # " (Xinhua)"
+      (?:\ \([A-Za-z0-9][\w .&-]{1,30}\))?  # " (Xinhua)", " (24.kg)"
+      (?:\.\ [A-Z][\w.]{1,20}(?=:))?       # "BAKU, Azerbaijan, May 5. Trend:"
     )
     \s*(?:[\u2013\u2014-]{1,2}|:)\s+       # en dash, em dash, hyphen(s) or colon
     """,

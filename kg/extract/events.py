@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+import dataclasses
 from dataclasses import dataclass
 
 from spacy.attrs import LEMMA, LOWER
@@ -32,18 +33,21 @@ TRIGGERS = {
     "meet": "Meeting", "meeting": "Meeting", "talk": "Meeting", "talks": "Meeting", "negotiation": "Meeting",
     "receive": "Meeting", "host": "Meeting", "consultation": "Meeting", "phone": "Meeting",
     "conversation": "Meeting", "discuss": "Meeting",
-    "visit": "Visit", "arrive": "Visit", "trip": "Visit", "tour": "Visit",
+    "visit": "Visit", "arrive": "Visit", "trip": "Visit", "tour": "Visit", "travel": "Visit",
     "summit": "Summit", "forum": "Summit", "conference": "Summit", "congress": "Summit", "convene": "Summit",
     "sign": "AgreementSigning", "ink": "AgreementSigning", "signing": "AgreementSigning",
+    "conclude": "AgreementSigning",
     "reach": "AgreementSigning", "exchange": "AgreementSigning",
     "ratify": "Ratification", "ratification": "Ratification",
-    "aid": "Aid", "assistance": "Aid", "donate": "Aid", "donation": "Aid", "grant": "Aid", "loan": "Aid",
+    "aid": "Aid", "assistance": "Aid", "relief": "Aid", "pledge": "Aid",
+    "donate": "Aid", "donation": "Aid", "grant": "Aid", "loan": "Aid",
     "export": "Trade", "import": "Trade", "trade": "Trade", "turnover": "Trade", "investment": "Trade",
     "invest": "Trade",
     "election": "Election", "elect": "Election", "vote": "Election", "turnout": "Election",
     "ballot": "Election", "poll": "Election", "referendum": "Election",
     "appoint": "Appointment", "appointment": "Appointment", "nominate": "Appointment",
-    "award": "Award", "prize": "Award", "medal": "Award", "honor": "Award", "honour": "Award",
+    "award": "Award", "prize": "Award", "confer": "Award", "bestow": "Award",
+    "medal": "Award", "honor": "Award", "honour": "Award",
     "festival": "Cultural", "exhibition": "Cultural", "concert": "Cultural", "film": "Cultural",
     "museum": "Cultural", "heritage": "Cultural", "theatre": "Cultural", "theater": "Cultural",
     "premiere": "Cultural", "performance": "Cultural", "art": "Cultural", "culture": "Cultural",
@@ -58,7 +62,7 @@ _TRIGGER_IDS = frozenset(get_string_id(word) for word in TRIGGERS)
 #: Nouns that make "sign" an agreement signing.
 AGREEMENT_NOUNS = frozenset(
     "agreement agreements memorandum memoranda mou mous deal deals contract contracts treaty treaties "
-    "accord accords declaration roadmap document documents protocol protocols convention charter".split()
+    "accord accords declaration roadmap document documents protocol protocols convention charter memorandums".split()
 )
 #: Which triggers need a second cue in the sentence to count (too common otherwise).
 _WEAK = {"conversation": ("phone", "telephone"), "discuss": (), "receive": (), "write": (), "call": (),
@@ -67,7 +71,7 @@ _WEAK = {"conversation": ("phone", "telephone"), "discuss": (), "receive": (), "
          "tour": ("visit",), "honor": ("award", "order"), "honour": ("award", "order")}
 #: Triggers that report an event only beside a sum of money ("trade hit $171.5 billion", "a €300m loan");
 #: talks merely *on* trade or investment are not Trade.
-_NEED_AMOUNT = frozenset({"trade", "investment", "invest", "grant", "loan", "export", "import"})
+_NEED_AMOUNT = frozenset({"trade", "investment", "invest", "grant", "loan", "export", "import", "pledge"})
 #: Statement verbs that count only in the headline, where the stated position is the news.
 _HEADLINE_ONLY = frozenset({"say", "write", "call", "announce", "outline", "reaffirm", "reiterate"})
 #: Modifiers that make a "meeting" multilateral: "Annual General Meeting", "Council of Foreign Ministers".
@@ -109,18 +113,23 @@ class _SentenceView:
     place: tuple[str, str] | None  # (city, ISO2)
     place_countries: list[str]  # countries named only as where something happened
     destination: list[str]  # "visit to France"
+    city_destinations: list[str] = dataclasses.field(default_factory=list)  # "travel to Samarkand"
+    multilateral: bool = False  # the sentence reports a summit or a meeting of many states
 
 
 class EventExtractor:
     def __init__(self, gazetteer: Gazetteer) -> None:
         #: organisations whose country acts through them (a ministry, not a company)
         self.state_orgs = {org.slug for org in gazetteer.organizations if org.kind in STATE_KINDS}
+        self.media_orgs = {org.slug for org in gazetteer.organizations if org.kind == "media"}
 
     def __call__(self, doc: Doc, mentions: Mentions, article: Article) -> tuple[list[Event], list[Agreement]]:
         events: list[Event] = []
         agreements: list[Agreement] = []
         pair: list[str] = []  # the last two countries acting together, for "the two sides"
-        positions = _trigger_positions(doc)
+        inside_names = {i for span, _ in mentions.organization_spans for i in range(span.start, span.end)}
+        # "National Democratic Congress", "European Investment Bank": a trigger word inside a name reports nothing
+        positions = [i for i in _trigger_positions(doc) if i not in inside_names]
         for sentence in sentences(doc):
             triggers = self._triggers(sentence, positions[bisect_left(positions, sentence.start):
                                                           bisect_left(positions, sentence.end)])
@@ -129,11 +138,18 @@ class EventExtractor:
                 pair = list(view.actor_countries)
             elif not view.actor_countries and pair and _TWO_SIDES.search(sentence.text):
                 view.actor_countries = list(pair)
-            elif len(view.actor_countries) == 1 and view.actor_countries[0] in pair and _BILATERAL.search(
-                    sentence.text):
+            elif len(view.actor_countries) == 1 and view.actor_countries[0] in pair and (
+                    _BILATERAL.search(sentence.text) or _TWO_SIDES.search(sentence.text)):
                 view.actor_countries = list(pair)
+            elif not view.actor_countries and pair and _SIGNED_AFTER.search(sentence.text) and (
+                    "AgreementSigning" in triggers or "Ratification" in triggers):
+                view.actor_countries = list(pair)  # "Following the talks, 12 documents were signed."
+            events.extend(self._trading_partners(sentence, view, mentions, article))
             if not triggers:
                 continue
+            view.multilateral = "Summit" in triggers
+            if "Meeting" in triggers and len(view.actor_countries) > 2:
+                events.extend(self._pair_meetings(sentence, view, mentions, article, positions))
             for event_type, trigger in triggers.items():
                 event = self._event(event_type, trigger, view, mentions, article)
                 if event is None:
@@ -150,6 +166,10 @@ class EventExtractor:
                         agreements.append(agreement)
                         event.agreement = len(agreements) - 1
                 events.append(event)
+                if event.agreement is not None and event_type == "AgreementSigning":
+                    for extra in _further_signings(sentence, trigger, agreements[event.agreement]):
+                        agreements.append(extra)  # after the first, so the text's order is kept
+                        events.append(dataclasses.replace(event, agreement=len(agreements) - 1))
         return _merge(events, agreements)
 
     # -- triggers -------------------------------------------------------------
@@ -177,17 +197,35 @@ class EventExtractor:
             event_type = TRIGGERS[key]
             if key == "call" and any(cue in text for cue in ("phone", "telephone")):
                 event_type = "Meeting"
-            if event_type == "Meeting" and token.pos_ == "NOUN" and any(
-                    t.lower_ in _MULTILATERAL for t in token.subtree):
+            if event_type == "Meeting" and token.pos_ in ("NOUN", "PROPN") and (any(
+                    t.lower_ in _MULTILATERAL and not (t.lower_ == "summit" and t.head.i == token.i)
+                    for t in token.subtree) or _with_many_states(token)):
                 event_type = "Summit"
             if event_type == "AgreementSigning" and key != "exchange" and not self._signs_agreement(token):
                 continue
             if key == "reach" and not _reached_agreement(token):
                 continue
-            if key == "exchange" and not (token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "notes"):
+            if key == "exchange" and not _exchanged_documents(token):
                 continue
             if key == "state" and token.pos_ != "VERB":
                 continue
+            if key == "travel" and not (token.pos_ == "VERB" and any(
+                    c.dep_ == "prep" and c.lower_ == "to" for c in token.children)):
+                continue  # "will travel to Brasília", not "travel restrictions"
+            if key == "visit" and token.lower_ == "visiting" and token.i + 1 < sentence.end and (
+                    sentence.doc[token.i + 1].lower_ == "forces"):
+                continue  # "visiting forces agreements"
+            if key == "trade" and token.pos_ == "VERB" and any(c.lower_ == "at" for c in token.children):
+                continue  # "the tenge was trading at 501.3"
+            if key == "medal" and re.search(r"\b(?:gold|silver|bronze)\b", text):
+                continue  # sporting medals are results, not honours
+            if key == "summit" and token.i + 1 < sentence.end and sentence.doc[token.i + 1].lower_ in (
+                    "talks", "meeting"):
+                continue  # bilateral "summit talks" are a Meeting
+            if key == "vote" and _LEGISLATIVE_VOTE.search(text):
+                continue  # "88 deputies voted in favour": a parliamentary vote, not an election
+            if event_type == "Appointment" and token.tag_ == "VBN" and token.dep_ in ("amod", "acl"):
+                continue  # "the newly appointed ambassadors": a description, not the appointment
             found.setdefault(event_type, token)
         if "AgreementSigning" in found:
             found.pop("Statement", None)
@@ -196,6 +234,8 @@ class EventExtractor:
     @staticmethod
     def _has_person_object(token: Token) -> bool:
         """"received Nigerian President Bola Tinubu", not "received awards"."""
+        if any(child.dep_ == "dobj" and child.lemma_.lower() in _HONOURS for child in token.children):
+            return False  # "will receive the decoration from Ambassador X"
         return any(child.dep_ in ("dobj", "pobj", "prep") and any(
             t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in child.subtree) for child in token.children)
 
@@ -203,7 +243,7 @@ class EventExtractor:
     def _signs_agreement(token: Token) -> bool:
         sentence = sentence_of(token)
         window = token.doc[max(sentence.start, token.i - 6) : min(sentence.end, token.i + 12)]
-        return any(t.lower_ in AGREEMENT_NOUNS for t in window)
+        return any(t.lower_ in AGREEMENT_NOUNS for t in window) or "exchange of notes" in window.text.lower()
 
     # -- who and where ---------------------------------------------------------
     def _view(self, sentence: Span, mentions: Mentions) -> _SentenceView:
@@ -213,6 +253,7 @@ class EventExtractor:
         actors: list[str] = []
         places: list[str] = []
         destination: list[str] = []
+        city_destinations: list[str] = []
         place = None
         for span, iso2, kind in mentions.country_spans:
             if not inside(span):
@@ -221,6 +262,11 @@ class EventExtractor:
             if preposition == "to" and _after_visit(span):
                 destination.append(iso2)
                 actors.append(iso2)
+                if kind == "city":
+                    city_destinations.append(iso2)
+            elif kind == "demonym" and (span.root.head.lower_ in _HOSTILE_NOUNS or (
+                    span.end < sentence.end and span.doc[span.end].lower_ in _HOSTILE_NOUNS)):
+                continue
             elif kind == "city" or preposition in _PLACE_PREPOSITIONS or _after_city(span, mentions):
                 places.append(iso2)
                 if kind == "city" and place is None:
@@ -237,13 +283,113 @@ class EventExtractor:
             org = mentions.organizations.get(slug)
             if org and org.country and slug in self.state_orgs:
                 actors.append(org.country)
-        return _SentenceView(sentence, persons, orgs, list(dict.fromkeys(actors)), place, places, destination)
+        for slug in self._signing_parties(sentence, mentions, orgs):
+            actors.append(mentions.organizations[slug].country)
+        return _SentenceView(sentence, persons, orgs, list(dict.fromkeys(actors)), place, places, destination,
+                             city_destinations)
+
+    def _trading_partners(self, sentence: Span, view: _SentenceView, mentions: Mentions,
+                          article: Article) -> list[Event]:
+        """"China remained Kazakhstan's largest trading partner with $18.9 billion, followed by Russia …":
+        each partner country trades with the possessor."""
+        match = _TRADING_PARTNER.search(sentence.text)
+        if not match or not find_amounts(sentence.text):
+            return []
+        start = sentence.start_char + match.start("owner")
+        owner = next((iso2 for span, iso2, kind in mentions.country_spans
+                      if span.start_char == start and kind != "city"), None)
+        if owner is None:
+            return []
+        trigger = sentence.doc.char_span(sentence.start_char + match.start("trade"),
+                                         sentence.start_char + match.end("trade"))
+        if trigger is None:
+            return []
+        events = []
+        for partner in view.actor_countries:
+            if partner != owner:
+                event = self._event("Trade", trigger[0], dataclasses.replace(view, actor_countries=[owner, partner]),
+                                    mentions, article)
+                if event is not None:
+                    events.append(event)
+        return events
+
+    def _pair_meetings(self, sentence: Span, view: _SentenceView, mentions: Mentions, article: Article,
+                       positions: list[int]) -> list[Event]:
+        """"Putin held talks with Xi … and with Turkish President Erdogan", "Rahmon received the credentials of
+        the ambassadors of Japan, Germany and Pakistan": one host meets several partners, each a pair."""
+        events = []
+        doc = sentence.doc
+        for position in positions[bisect_left(positions, sentence.start): bisect_left(positions, sentence.end)]:
+            token = doc[position]
+            if TRIGGERS.get(token.lemma_.lower()) != "Meeting" or token.lemma_.lower() not in _PAIR_TRIGGERS:
+                continue
+            verb = token if token.pos_ == "VERB" else token.head if token.head.pos_ == "VERB" else None
+            if verb is None:
+                continue
+            subject = [t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree]
+            owners = [verb] if verb.i == token.i else [verb, token]
+            objects = [t.i for owner in owners for c in owner.children
+                       if c.dep_ in ("dobj", "prep", "dative") and c.i != token.i for t in c.subtree]
+            if token.i != verb.i:
+                objects += [t.i for t in token.subtree if t.i != token.i]
+            hosts = list(dict.fromkeys(c for _, c in self._countries_at(set(subject), mentions)))
+            if len(hosts) != 1:
+                continue
+            groups: dict[int, set[str]] = {}
+            for index, iso2 in self._countries_at(set(objects), mentions):
+                if iso2 not in hosts:
+                    groups.setdefault(_object_group(doc[index], verb, token), set()).add(iso2)
+            credentials = bool(re.search(r"\bcredentials\b|\bletters? of credence\b", sentence.text, re.I))
+            if not credentials and any(len(g) > 1 for g in groups.values()):
+                continue  # "hosted his counterparts Bayramov and Fidan": one joint meeting, not pairs
+            partners = list(dict.fromkeys(c for g in groups.values() for c in sorted(g)))
+            for partner in partners:
+                pair_view = dataclasses.replace(view, actor_countries=[hosts[0], partner])
+                event = self._event("Meeting", token, pair_view, mentions, article)
+                if event is not None:
+                    events.append(event)
+        return events
+
+    def _countries_at(self, indices: set[int], mentions: Mentions) -> list[tuple[int, str]]:
+        """(position, ISO2) of acting countries at these token positions: names, demonyms, persons' and
+        bodies' countries."""
+        found = []
+        for span, iso2, kind in mentions.country_spans:
+            if span.start in indices and kind != "city" and _governing_preposition(span) not in _PLACE_PREPOSITIONS:
+                found.append((span.root.i, iso2))
+        for span, slug in mentions.person_spans:
+            person = mentions.persons.get(slug)
+            if span.start in indices and person and person.country:
+                found.append((span.root.i, person.country))
+        for span, slug in mentions.organization_spans:
+            org = mentions.organizations.get(slug)
+            if span.start in indices and org and org.country and slug in self.state_orgs:
+                found.append((span.root.i, org.country))
+        return found
+
+    def _signing_parties(self, sentence: Span, mentions: Mentions, orgs: list[str]) -> list[str]:
+        """Companies and funds with a known country that sign ("Saudi Fund for Development and the Kyrgyz
+        Ministry of Finance signed", "Abu Dhabi-based Masdar signed"): their country is a party."""
+        found = []
+        for span, slug in mentions.organization_spans:
+            if slug not in orgs or slug in self.state_orgs or not (sentence.start <= span.start < sentence.end):
+                continue
+            org = mentions.organizations.get(slug)
+            if org is None or not org.country or slug in self.media_orgs:
+                continue
+            if _signing_subject(span):
+                found.append(slug)
+        return found
 
     def _event(self, event_type: str, trigger: Token, view: _SentenceView, mentions: Mentions,
                article: Article) -> Event | None:
         countries = list(view.actor_countries)
         if event_type == "Visit" and not countries and view.place_countries:
             countries = view.place_countries[:1]
+        if event_type == "Summit" or (event_type == "Visit" and view.multilateral):
+            # "will travel to Samarkand for a meeting with the leaders of five countries": the venue hosts
+            others = {c for c in countries if c not in view.city_destinations}
+            countries = [c for c in countries if c in others]
         if not countries and not view.persons and not view.organizations and event_type not in (
                 "Election", "Cultural", "Award", "Summit"):
             return None
@@ -291,6 +437,22 @@ class EventExtractor:
         )
 
 
+#: Meeting triggers whose subject and object are the two sides.
+_PAIR_TRIGGERS = frozenset({"meet", "talk", "talks", "receive", "host", "meeting"})
+_LEGISLATIVE_VOTE = re.compile(r"\bin favou?r\b|\bdeputies\b|\bsenators\b|\blawmakers\b|\bratif", re.I)
+#: Nouns after which a demonym names a weapon or an attack, not an actor: "Russian missile attacks".
+_HOSTILE_NOUNS = frozenset("missile missiles drone drones attack attacks strike strikes shelling bombing bombardment "
+                           "invasion aggression occupation".split())
+_TRADING_PARTNER = re.compile(
+    r"(?P<owner>[A-Z][\w-]*(?: [A-Z][\w-]*)?)['’]s (?:[\w-]+ ){0,3}?(?P<trade>trad(?:ing|e)) partners?\b")
+#: A signing tied back to the talks or visit of the sentence before.
+_SIGNED_AFTER = re.compile(r"\b(?:following|after|during|at the end of|on the sidelines of|within the framework of)"
+                           r" (?:the|these|this) (?:talks|negotiations|meeting|visit|consultations)\b"
+                           r"|\b(?:documents|agreements|memorand\w*) (?:were|was) (?:signed|inked|exchanged)\b",
+                           re.I)
+_HONOURS = frozenset("award decoration prize medal order honour honor title".split())
+_EARLIER_DEAL_HEADS = frozenset("implementation implementing fulfilment fulfillment execution compliance "
+                                "progress review".split())
 _ANAPHORIC = re.compile(r"\b(?:the|this|that) (?:document|treaty|agreement|accord|deal|memorandum|protocol|convention)\b", re.I)
 
 
@@ -304,10 +466,74 @@ def _same_agreement(agreement: Agreement, agreements: list[Agreement], sentence:
     return None
 
 
+def _further_signings(sentence: Span, first: Token, agreement: Agreement) -> list[Agreement]:
+    """"The governments signed a memorandum, and companies concluded 12 contracts worth $4.1 billion": a second
+    signing verb with its own counted documents is a second agreement between the same parties."""
+    found = []
+    for token in sentence:
+        if token.i == first.i or token.pos_ != "VERB" or TRIGGERS.get(token.lemma_.lower()) != "AgreementSigning":
+            continue
+        if first in token.subtree or any(token in child.subtree for child in first.children
+                                         if child.dep_ in ("dobj", "prep", "xcomp", "advcl", "acl", "relcl")):
+            continue  # "agreed to sign", "signed a deal to conclude …": the same act
+        subtree = sentence.doc[token.left_edge.i : token.right_edge.i + 1]
+        count = _agreement_count(subtree)
+        if count is None or count == agreement.count:
+            continue
+        amounts = [a for _, _, a in find_amounts(subtree.text)]
+        found.append(dataclasses.replace(agreement, count=count, amounts=amounts))
+        agreement.amounts = [a for a in agreement.amounts if a not in amounts]
+    return found
+
+
+def _exchanged_documents(token: Token) -> bool:
+    """"exchanged notes", "the exchange of notes", "the exchange of 17 intergovernmental documents"."""
+    doc = token.doc
+    following = doc[token.i + 1 : min(len(doc), token.i + 6)]
+    if len(following) and following[0].lower_ == "notes":
+        return True
+    if not (len(following) and following[0].lower_ == "of"):
+        return False
+    for t in following[1:]:
+        if t.lower_ in AGREEMENT_NOUNS or t.lower_ == "notes":
+            return True
+        if not (t.like_num or t.pos_ in ("ADJ", "NUM", "DET") or t.lower_ in _NUMBER_WORDS):
+            return False
+    return False
+
+
+def _object_group(token: Token, verb: Token, trigger: Token) -> int:
+    """The object phrase a mention belongs to: its nearest "with" or direct object ("talks with Xi … and with
+    Erdogan" are two groups; "his counterparts Bayramov and Fidan" one)."""
+    while token.i != verb.i and token.i != trigger.i:
+        if token.lower_ == "with" or token.dep_ in ("dobj", "dative"):
+            return token.i
+        if token.head.i == token.i:
+            break
+        token = token.head
+    return -1
+
+
+def _with_many_states(token: Token) -> bool:
+    """"a meeting with the leaders of the five Central Asian countries": several states meet."""
+    words = {t.lower_ for t in token.subtree}
+    return bool(words & {"leaders", "heads", "presidents", "ministers"}) and bool(
+        words & {"countries", "states", "nations", "members"}) or {"heads", "state"} <= words
+
+
+def _signing_subject(span: Span) -> bool:
+    """The organisation is (part of) the subject of "sign"/"ink"."""
+    token = span.root
+    while token.dep_ in ("conj", "appos", "compound", "amod") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() in ("sign", "ink")
+
+
 def _reached_agreement(token: Token) -> bool:
     """"an agreement reached between …", "reached a deal": not "trade reached $5 billion"."""
     if token.head.lower_ in AGREEMENT_NOUNS and token.dep_ in ("acl", "relcl"):
-        return True
+        # "the implementation of agreements reached at the last meeting": an earlier deal, not a new one
+        return not (token.head.dep_ == "pobj" and token.head.head.head.lower_ in _EARLIER_DEAL_HEADS)
     return any(child.dep_ == "dobj" and child.lower_ in AGREEMENT_NOUNS for child in token.children)
 
 
@@ -342,6 +568,8 @@ def _is_intended(trigger: Token) -> bool:
     for token in (trigger, *trigger.ancestors):
         if any(child.lower_ in ("will", "shall", "'ll") and child.dep_ == "aux" for child in token.children):
             return True
+        if token.tag_ == "VBD" and token.lemma_.lower() not in _FUTURE_GOVERNORS:
+            return False  # "… said on Tuesday after signing": a past clause anchors the act
         if token is not trigger and token.lemma_.lower() in _FUTURE_GOVERNORS:
             return True
         if token is trigger and TRIGGERS.get(token.lemma_.lower()) == "AgreementSigning" and token.dep_ != "xcomp" and any(
@@ -385,6 +613,8 @@ def _agreement_count(sentence: Span) -> int | None:
                     return _NUMBER_WORDS[word]
         if token.tag_ in ("NN", "NNP") and token.lower_ not in ("agreements", "documents", "deals", "contracts"):
             return 1
+    if re.search(r"\bexchanged? (?:of |the )?notes\b", sentence.text, re.I):
+        return 1  # an exchange of notes is one agreement
     return None
 
 
@@ -434,10 +664,39 @@ def _merge(events: list[Event], agreements: list[Agreement]) -> tuple[list[Event
         if kept.agreement is None:
             kept_agreements.append(agreement)
             kept.agreement = len(kept_agreements) - 1
+        elif agreement.count and kept_agreements[kept.agreement].count and (
+                agreement.count != kept_agreements[kept.agreement].count):
+            kept_agreements.append(agreement)  # "17 intergovernmental documents" and "23 commercial agreements"
         else:
             target = kept_agreements[kept.agreement]
             target.count = agreement.count or target.count
             target.amounts = agreement.amounts or target.amounts
             target.sectors = list(dict.fromkeys(target.sectors + agreement.sectors))
             target.organizations = list(dict.fromkeys(target.organizations + agreement.organizations))
-    return list(merged.values()), kept_agreements
+    return _fold_partial_agreements(list(merged.values()), kept_agreements)
+
+
+def _fold_partial_agreements(events: list[Event], agreements: list[Agreement]) -> tuple[list[Event], list[Agreement]]:
+    """"Kazakhstan, Masdar Sign Deal" (headline) and "… Ministry of Energy and Abu Dhabi-based Masdar signed an
+    agreement" (lead): an agreement whose parties are a strict part of another's, with no other count, is the
+    same act seen with fewer of its parties."""
+    target: dict[int, int] = {}
+    for index, agreement in enumerate(agreements):
+        for other_index, other in enumerate(agreements):
+            if other_index == index or other_index in target or not agreement.parties:
+                continue
+            if set(agreement.parties) < set(other.parties) and agreement.count in (None, other.count):
+                target[index] = other_index
+                other.amounts = other.amounts or agreement.amounts
+                break
+    if not target:
+        return events, agreements
+    kept = [i for i in range(len(agreements)) if i not in target]
+    new_index = {old: new for new, old in enumerate(kept)}
+    for event in events:
+        if event.agreement is not None:
+            old = event.agreement
+            while old in target:
+                old = target[old]
+            event.agreement = new_index[old]
+    return events, [agreements[i] for i in kept]

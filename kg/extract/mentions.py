@@ -29,14 +29,15 @@ ORG_HEADS = frozenset(
     """group company corporation corp inc ltd llc plc bank university institute ministry party council committee
     commission agency association organization organisation union fund foundation court club airlines airways
     service services news times post center centre academy school college society federation authority office
-    department embassy parliament senate assembly navy army police media holding holdings power partners capital
+    department embassy confederation museum opera philharmonic league movement alliance coalition
+    exchange parliament senate assembly navy army police media holding holdings power partners capital
     energy gas oil motors industries network television radio tv""".split()
 )
 #: Last words of places and buildings that the small model tags ORG ("State House", "Elysee Palace").
 PLACE_HEADS = frozenset("palace house hall square stadium street avenue river lake region oblast province".split())
 #: Gazetteer kinds that stand for a state rather than name an organisation (Kremlin, "Kazakh Government").
 METONYM_KINDS = frozenset({"government"})
-_DATELINE_SOURCE = re.compile(r"\((?P<source>[A-Z][\w .&-]{1,30})\)")
+_DATELINE_SOURCE = re.compile(r"\((?P<source>[A-Za-z0-9][\w .&-]{1,30})\)|\d\.\s+(?P<agency>[A-Z][\w.]{1,20})$")
 _ADJECTIVE_ENDINGS = ("ic", "ian", "ese", "ish", "an")
 _PLACE_NOUNS = frozenset("province provinces region regions district districts oblast county city village".split())
 #: Report and index titles the model tags ORG ("Future of Jobs", "Global Gender Gap Index").
@@ -47,6 +48,20 @@ _CLUB = re.compile(r"\bFC[ \t]+[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?|\b[A-Z]
 #: First words of national bodies named without their country ("Central Election Commission", "Supreme Court").
 _NATIONAL_FIRST = frozenset("State Central Supreme Constitutional General National Federal".split())
 STATE_HEADS = frozenset("committee commission court senate parliament council assembly".split())
+#: Heads of a national body named without its country ("the Electoral Commission", "the Bureau of National
+#: Statistics", "Parliament"): the body belongs to the country the article is about.
+#: First words of agency names that say nothing on their own ("National", "Press", "Voice").
+_GENERIC_FIRST = frozenset("the national press news voice radio people's south north new le la el al asian world "
+                           "global international central state".split())
+_BODY_HEADS = {"ministry"} | STATE_HEADS | {
+    "agency", "bureau", "bank", "service", "inspectorate", "prosecutor's", "office"}
+#: Words of such generic body names; a name with any other word is a proper name and keeps its form.
+_BODY_WORDS = frozenset(
+    w.lower() for w in _NATIONAL_FIRST) | _BODY_HEADS | PORTFOLIO | NAME_CONNECTORS | frozenset(
+    """election elections electoral anti-corruption corruption combating statistics statistical audit accounts
+    prosecutor prosecutor-general investigation investigative tax revenue chamber lower upper house deputies
+    people's civil standards competition protection anti-monopoly financial monitoring regulation
+    regulatory supervision market markets planning strategic reforms reform counter-terrorism""".split())
 
 
 @dataclass
@@ -68,6 +83,12 @@ class MentionExtractor:
         self.country_names = {iso2: country.name for iso2, country in gazetteer.countries.items()}
         self.known_orgs = {org.slug: org for org in gazetteer.organizations}
         self.known_persons = {person.slug: person for person in gazetteer.persons}
+        #: first word of a news agency's name → the agency ("Trend" → Trend News Agency), when unique
+        media: dict[str, list] = {}
+        for org in gazetteer.organizations:
+            if org.kind == "media" and len(org.name.split()) > 1:
+                media.setdefault(normalise(org.name.split()[0]), []).append(org)
+        self.media_by_first_word = {word: orgs[0] for word, orgs in media.items() if len(orgs) == 1}
         #: name word → full names seen in earlier articles of this run
         self.corpus_names: dict[str, set[str]] = {}
 
@@ -94,11 +115,14 @@ class MentionExtractor:
                     entity.label == "ORG" or _strip_article(entity.text) in acronyms.values()):
                 self._add_org(found, entity, acronyms)
         self._add_defined_acronyms(found, acronyms)
+        self._add_untagged_ministries(found, doc)
         self._add_clubs(found, doc)
         self._tidy_organizations(found, acronyms, dateline)
         self._add_dateline_source(found, dateline)
+        self._companies_countries(found)
         self._resolve_surnames(found)
         self._drop_bare_names(found)
+        self._add_surname_mentions(found, doc)
         self._remember(found)
         countries = [iso2 for _, iso2, _ in found.country_spans]
         countries += [org.country for org in found.organizations.values() if org.country and self._names_country(org)]
@@ -148,7 +172,8 @@ class MentionExtractor:
             full = next(((a, n) for a, n in acronyms.items() if n == text or n.endswith(" " + text)), None)
             if full:
                 acronym, text = full
-        known = self.gazetteer.organization(text) or (acronym and self.gazetteer.organization(acronym))
+        known = (self.gazetteer.organization(text) or (acronym and self.gazetteer.organization(acronym))
+                 or self._media_named(text))
         if known:
             self._add_known_org(found, entity.span, known.slug)
             return
@@ -165,7 +190,13 @@ class MentionExtractor:
         lowered = [w.lower() for w in words]
         if lowered[-1] in EVENT_HEADS or lowered[-1] in PLACE_HEADS:
             return False
-        if all(w in ROLE_WORDS or w in PORTFOLIO or w in NAME_CONNECTORS for w in lowered):
+        if _names_no_organization(lowered):
+            return False
+        if len(lowered) == 1 and lowered[0] in _BODY_HEADS and lowered[0] not in ("parliament", "senate"):
+            return False  # "Assembly" (of the African Union): a bare head word names nothing
+        if span.end < len(span.doc) and span.doc[span.end].lower_ in _COMMODITY_NOUNS:
+            return False  # "Brent crude", "WTI futures"
+        if all(w in ROLE_WORDS or w in PORTFOLIO or w in NAME_CONNECTORS or w == "treasury" for w in lowered):
             return False  # "State" (Counselor), "Water Resources", "Economy and Commerce"
         if len(words) == 1 and not text.isupper() and lowered[0].endswith(_ADJECTIVE_ENDINGS):
             return False  # "Turkic", "Nordic": adjectives, not names
@@ -184,11 +215,36 @@ class MentionExtractor:
         for acronym, name in acronyms.items():
             if acronym in have or normalise(name) in have or self.gazetteer.country_of(name):
                 continue
+            if _names_no_organization([w.lower() for w in name.split()]):
+                continue
             known = self.gazetteer.organization(name) or self.gazetteer.organization(acronym)
             if known:
                 self._add_known_org(found, None, known.slug)
             elif name.split()[-1].lower() in ORG_HEADS or any(w.lower() in ORG_HEADS for w in name.split()):
                 found.organizations.setdefault(slugify(name), Organization(slugify(name), name, acronym))
+
+    def _add_untagged_ministries(self, found: Mentions, doc: Doc) -> None:
+        """"the Kyrgyz Ministry of Finance" where the model tagged no ORG: a ministry is named by its pattern,
+        and a demonym or possessive country right before it says whose it is."""
+        covered = {i for span, _ in found.organization_spans for i in range(span.start, span.end)}
+        places = {span.end: iso2 for span, iso2, kind in found.country_spans if kind in ("country", "demonym")}
+        for match in _MINISTRY.finditer(text_of(doc)):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if span is None or any(i in covered for i in range(span.start, span.end)):
+                continue
+            name = match.group(0)
+            iso2 = places.get(span.start)
+            if iso2 is None and span.start >= 1 and doc[span.start - 1].lower_ in ("'s", "’s"):
+                iso2 = places.get(span.start - 1)
+            if iso2 and iso2 in self.country_names:
+                name = f"{name} of {_with_article(self.country_names[iso2])}"
+            known = self.gazetteer.organization(name)
+            if known:
+                self._add_known_org(found, span, known.slug)
+                continue
+            slug = slugify(name)
+            found.organizations.setdefault(slug, Organization(slug, name, None, iso2))
+            found.organization_spans.append((span, slug))
 
     def _add_clubs(self, found: Mentions, doc: Doc) -> None:
         """"FC Astana", "Kairat FC": sports clubs, often cut up by the place names inside them."""
@@ -203,6 +259,7 @@ class MentionExtractor:
         if dateline:
             place = re.split(r"[,(–—-]", dateline)[0].strip()
             country = self.gazetteer.country_of(place) if place else None
+        country = country or _main_country(found)
         known = {slug for slug in found.organizations if slug in self.known_orgs}
         for slug, org in list(found.organizations.items()):
             if slug in known:
@@ -218,14 +275,19 @@ class MentionExtractor:
             if len(words) >= 2 and words[-1] == "Ministry" and not any(self.gazetteer.country_of(w) for w in words):
                 name = "Ministry of " + " ".join(words[:-1])  # "External Affairs Ministry"
                 words = name.split()
-            if (country and country in self.country_names and len(words) >= 2 and words[0] in _NATIONAL_FIRST
-                    and words[-1].lower() in STATE_HEADS and " of " not in name):
-                name = f"{name} of {self.country_names[country]}"
-            if (country and country in self.country_names and words[0] == "Ministry" and " of " in name
-                    and not any(self.gazetteer.country_of(w) for w in words)):
-                name = f"{name} of {self.country_names[country]}"
+            if country and country in self.country_names and self._generic_body(words):
+                name = f"{name} of {_with_article(self.country_names[country])}"
             if name != org.name:
                 org.name = name
+                known_body = self.gazetteer.organization(name)
+                target = known_body.slug if known_body else slugify(name)
+                if target != slug and target in found.organizations:
+                    del found.organizations[slug]  # "Senate" beside "Senate of Kazakhstan"
+                    found.organization_spans = [(sp, target if s == slug else s) for sp, s in found.organization_spans]
+                elif known_body and known_body.kind not in METONYM_KINDS:
+                    del found.organizations[slug]
+                    self._add_known_org(found, None, known_body.slug)
+                    found.organization_spans = [(sp, target if s == slug else s) for sp, s in found.organization_spans]
         names = [normalise(o.name) for o in found.organizations.values()]
         for slug, org in list(found.organizations.items()):
             short = normalise(org.name)
@@ -234,17 +296,50 @@ class MentionExtractor:
                 del found.organizations[slug]  # "Senate" after "Senate of Kazakhstan"
                 found.organization_spans = [(sp, s) for sp, s in found.organization_spans if s != slug]
 
+    def _generic_body(self, words: list[str]) -> bool:
+        """"Central Election Commission", "Bureau of National Statistics", "Parliament": a state body whose
+        name says neither its country nor anything else proper."""
+        lowered = [w.lower() for w in words]
+        if not lowered or not any(w in _BODY_HEADS for w in lowered):
+            return False
+        if len(lowered) == 1 and lowered[0] not in ("parliament", "senate"):
+            return False
+        if lowered[0] in ("office", "service", "bank") or (lowered[-1] in ("office", "service", "bank") and (
+                lowered[0] not in ("central", "national", "state"))):
+            return False  # "Press Office", "Bank of ...": too often not a national body
+        return all(w in _BODY_WORDS for w in lowered) and not any(self.gazetteer.country_of(w) for w in words)
+
     def _add_dateline_source(self, found: Mentions, dateline: str | None) -> None:
         """"BEIJING, April 14 (Xinhua)": the agency is cited as the source."""
         match = _DATELINE_SOURCE.search(dateline or "")
         if not match:
             return
-        source = match.group("source").strip()
-        known = self.gazetteer.organization(source)
+        source = (match.group("source") or match.group("agency")).strip()
+        known = self.gazetteer.organization(source) or self._media_named(source)
         if known:
             self._add_known_org(found, None, known.slug)
         elif not self.gazetteer.country_of(source):
             found.organizations.setdefault(slugify(source), Organization(slugify(source), source))
+
+    def _companies_countries(self, found: Mentions) -> None:
+        """"Emirati company AMEA Power", "Abu Dhabi-based Masdar": the text says where an organisation is from."""
+        starts = {span.start: slug for span, slug in found.organization_spans}
+        for span, iso2, kind in found.country_spans:
+            doc, end = span.doc, span.end
+            slug = None
+            if end + 2 < len(doc) and doc[end].text in ("-", "–") and doc[end + 1].lower_ == "based":
+                slug = starts.get(end + 2)
+            elif kind == "demonym" and end + 1 < len(doc) and doc[end].lower_ in _COMPANY_NOUNS:
+                slug = starts.get(end + 1)
+            org = found.organizations.get(slug) if slug else None
+            if org is not None and org.country is None:
+                org.country = iso2
+
+    def _media_named(self, word: str):
+        """"Trend reports", "(Kyodo)": an agency cited by the first word of its name."""
+        if len(word.split()) != 1 or self.gazetteer.country_of(word) or word.lower() in _GENERIC_FIRST:
+            return None
+        return self.media_by_first_word.get(normalise(word))
 
     # -- persons -------------------------------------------------------------
     def _person_like_org(self, span: Span, surnames: set[str]) -> bool:
@@ -257,7 +352,8 @@ class MentionExtractor:
         titled = span.start > 0 and (span.doc[span.start - 1].lower_ in TITLES or
                                      span.doc[span.start - 1].lower_ in ROLE_HEADS)
         behind_portfolio = len(name) >= 2 and name[0].i > span.start
-        return titled or behind_portfolio or name[-1].lower_ in surnames
+        return titled or behind_portfolio or name[-1].lower_ in surnames or (
+            len(name) >= 2 and _listed_with_person(span))
 
     def _add_known_person(self, found: Mentions, span: Span, slug: str) -> None:
         known = self.known_persons[slug]
@@ -287,6 +383,8 @@ class MentionExtractor:
         full = {slug: p for slug, p in found.persons.items() if len(p.name.split()) > 1}
         for slug, person in list(found.persons.items()):
             short = normalise(person.name).split()
+            if len(short) > 2 and slug in self.known_persons:
+                continue  # "King Salman bin Abdulaziz Al Saud" is not "Mohammed bin Salman bin Abdulaziz Al Saud"
             matches = [s for s, p in full.items() if s != slug and _contains(normalise(p.name).split(), short)]
             target = matches[0] if len(matches) == 1 else None
             if target is None and not matches:
@@ -319,11 +417,92 @@ class MentionExtractor:
                 del found.persons[slug]
                 found.person_spans = [(span, s) for span, s in found.person_spans if s != slug]
 
+    def _add_surname_mentions(self, found: Mentions, doc: Doc) -> None:
+        """"Japarov, who is in China, …": a later surname-only mention of a person the article named in full,
+        which the model left untagged, still puts that person (and their country) in its sentence."""
+        owners: dict[str, set[str]] = {}
+        for slug, person in found.persons.items():
+            words = person.name.split()
+            if len(words) > 1 and len(words[-1]) > 2 and words[-1][0].isupper():
+                owners.setdefault(words[-1], set()).add(slug)
+        if not owners:
+            return
+        covered = {i for span, _ in found.person_spans for i in range(span.start, span.end)}
+        text = text_of(doc)
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in owners) + r")\b")
+        for match in pattern.finditer(text):
+            slugs = owners[match.group(0)]
+            span = doc.char_span(match.start(), match.end())
+            if len(slugs) != 1 or span is None or len(span) != 1 or span.start in covered:
+                continue
+            token = span[0]
+            if token.ent_type_ in ("ORG", "GPE", "LOC", "FAC") or self.gazetteer.country_of(token.text):
+                continue
+            found.person_spans.append((span, next(iter(slugs))))
+
     def _remember(self, found: Mentions) -> None:
         for person in found.persons.values():
             words = normalise(person.name).split()
             if len(words) > 1:
                 self.corpus_names.setdefault(words[-1], set()).add(person.name)
+
+
+_THE_COUNTRIES = frozenset("Philippines Netherlands Maldives Bahamas Gambia Comoros Seychelles".split())
+
+
+def _with_article(country: str) -> str:
+    """"the Philippines", "the United States": country names that take the article after "of"."""
+    if country in _THE_COUNTRIES or country.startswith("United ") or country.endswith((" Republic", " Islands")):
+        return f"the {country}"
+    return country
+
+
+_MINISTRY = re.compile(r"\bMinistry of (?:the )?[A-Z][a-z]+(?:,? (?:and )?[A-Z][a-z]+)*(?: and [A-Z][a-z]+)*"
+                       r"(?: of (?!the\b)[A-Z][a-z]+)?")
+_COMPANY_NOUNS = frozenset("company companies firm developer group giant operator producer manufacturer investor "
+                           "conglomerate fund utility lender carrier automaker miner bank".split())
+_COMMODITY_NOUNS = frozenset("crude futures barrel barrels blend".split())
+#: First words of names that are decorations, events or groups of office holders, not organisations.
+_NON_ORG_FIRST = frozenset("order medal heads leaders".split())
+
+
+def _names_no_organization(lowered: list[str]) -> bool:
+    """"Order of Dostyk", "Summit of the Forum on …", "Heads of State of Central Asia"."""
+    if len(lowered) < 2:
+        return False
+    if lowered[0] in _NON_ORG_FIRST and lowered[1] in ("of", "for"):
+        return True
+    if (lowered[0] == "government" and lowered[1] == "of") or lowered[-1] == "government":
+        return True  # "the Government of Japan": the state itself, not an organisation it names
+    return lowered[0] in EVENT_HEADS and lowered[1] in ("of", "on", "for")
+
+
+_BUILDINGS = frozenset("house palace square stadium street avenue".split())
+
+
+def _listed_with_person(span: Span) -> bool:
+    """"Yerassyl Zhakpekov, Dina Islambekova and Aslan Temirkhan": a name in a list of persons."""
+    doc = span.doc
+    before = span.start - 1
+    while before >= 0 and doc[before].lower_ in (",", "and"):
+        before -= 1
+    after = span.end
+    while after < len(doc) and doc[after].lower_ in (",", "and"):
+        after += 1
+    return (before < span.start - 1 and before >= 0 and doc[before].ent_type_ == "PERSON") or (
+        after > span.end and after < len(doc) and doc[after].ent_type_ == "PERSON")
+
+
+def _main_country(found: Mentions) -> str | None:
+    """The country an article is about: named (not as a city) clearly more often than any other."""
+    counts: dict[str, int] = {}
+    for _, iso2, kind in found.country_spans:
+        if kind != "city":
+            counts[iso2] = counts.get(iso2, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if not ranked or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def _name_tokens(span: Span) -> list:
@@ -353,10 +532,11 @@ def _strip_article(text: str) -> str:
 
 def _looks_like_name(name: str) -> bool:
     words = name.split()
-    if not words or len(words) > 6 or any(ch.isdigit() for ch in name):
+    limit = 8 if any(w in NAME_PARTICLES for w in words) else 6  # "Mohammed bin Salman bin Abdulaziz Al Saud"
+    if not words or len(words) > limit or any(ch.isdigit() for ch in name):
         return False
     if any(w.lower() in TITLES and w.lower() not in ("saint", "st.") for w in words):
         return False
-    if words[-1].lower() in EVENT_HEADS or words[-1].lower() in ORG_HEADS:
+    if words[-1].lower() in EVENT_HEADS or words[-1].lower() in ORG_HEADS or words[-1].lower() in _BUILDINGS:
         return False
     return all(w[0].isupper() or w.lower() in NAME_PARTICLES for w in words)

@@ -26,6 +26,8 @@ STATE_BODIES = frozenset(
     """ministry senate parliament committee commission court embassy department government council
     assembly""".split()
 )
+#: Particles after which the next name is a father's, inside the same personal name.
+_PATRONYMIC = frozenset({"bin", "ibn", "bint"})
 #: Words that end a name fragment waiting for its country ("Ministry of Energy of" + "Uzbekistan").
 _DANGLING = frozenset({"of", "the"})
 _ACRONYM_DEFINITION = re.compile(
@@ -64,9 +66,26 @@ def acronym_definitions(text: str) -> dict[str, str]:
         if lead and all(w.lower() in ROLE_WORDS or w.lower() in TITLES for w in lead.group(0).split()[:-1]
                         if w.lower() not in ("of", "the")):
             name = name[lead.end():]
+        name = _spelled_suffix(name, match.group("acronym"))
         if len(name.split()) >= 2 and name.upper() != name:
             pairs[match.group("acronym")] = name
     return pairs
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w[0].isupper())
+
+
+def _spelled_suffix(name: str, acronym: str) -> str:
+    """"Ethiopia and the African Union (AU)" → "African Union": the words the acronym spells out."""
+    letters = re.sub(r"[^A-Z]", "", acronym.upper())
+    words = name.split()
+    if _initials(words) == letters:
+        return name
+    for start in range(1, len(words) - 1):
+        if words[start][0].isupper() and _initials(words[start:]) == letters:
+            return " ".join(words[start:])
+    return name
 
 
 def entities(doc: Doc, country_names: dict[str, str]) -> list[Entity]:
@@ -91,6 +110,10 @@ def _join(doc: Doc, first: Entity, second: Entity, country_names: dict[str, str]
     if first.label == "ORG" and not first.ref and not gap and first.span[-1].lower_ in _DANGLING and kind == "country":
         # "Ministry of Energy of" + "Uzbekistan": the country stays a mention of its own too.
         return [Entity(doc[first.span.start : second.span.end], "ORG"), second]
+    if first.label == "PERSON" and second.label == "PERSON" and not first.ref and not gap and (
+            first.span[-1].lower_ in _PATRONYMIC):
+        # "Mohammed bin" + "Salman bin Abdulaziz Al Saud": the father's name is part of the son's
+        return [Entity(doc[first.span.start : second.span.end], "PERSON")]
     if first.label == "PERSON" and second.label in ("PERSON", "ORG") and not first.ref and not second.ref and (
             not gap or all(t.lower_ in NAME_PARTICLES for t in gap)) and (
             first.span[-1].lower_ in NAME_PARTICLES or second.span[0].lower_ in NAME_PARTICLES or gap):
