@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from kg.config import Settings
+from kg.extract import Extractor
 from kg.pipeline import Pipeline
-from kg.readers import read_articles
+from kg.readers import Article, read_articles
 from kg.store import KnowledgeStore
+from kg.text import prepare
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -46,3 +49,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture(scope="module")
+def extract(pipeline):
+    """Extract one article with a fresh extractor, so no test sees another's corpus memory."""
+
+    def run(title: str, text: str, published: dt.date | None = None):
+        article = Article(title=title, text=text, source="test:1", published=published)
+        prepared = prepare(article, pipeline.gazetteer.name_words)
+        return Extractor(pipeline.gazetteer)(article, prepared, pipeline.nlp(prepared.nlp_text))
+
+    return run

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from kg.extract import Extractor
 from kg.extract.spans import acronym_definitions
-from kg.readers import Article
-from kg.text import prepare, split_dateline
-
-
-@pytest.fixture(scope="module")
-def extract(pipeline):
-    def run(title: str, text: str, published: dt.date | None = None):
-        article = Article(title=title, text=text, source="test:1", published=published)
-        prepared = prepare(article, pipeline.gazetteer.name_words)
-        return Extractor(pipeline.gazetteer)(article, prepared, pipeline.nlp(prepared.nlp_text))
-
-    return run
+from kg.text import split_dateline
 
 
 def org_names(ex) -> set[str]:

@@ -9,24 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.extract import Extractor
 from kg.extract.cameo import GOLDSTEIN, cameo_code
 from kg.extract.dates import find_date
 from kg.extract.money import find_amounts
-from kg.readers import Article
-from kg.text import prepare
 
-
-@pytest.fixture(scope="module")
-def extract(pipeline):
-    """Extract one article with a fresh extractor, so no test sees another's corpus memory."""
-
-    def run(title: str, text: str, published: dt.date | None = None):
-        article = Article(title=title, text=text, source="test:1", published=published)
-        prepared = prepare(article, pipeline.gazetteer.name_words)
-        return Extractor(pipeline.gazetteer)(article, prepared, pipeline.nlp(prepared.nlp_text))
-
-    return run
 
 
 # -- roles ----------------------------------------------------------------------
