@@ -267,3 +267,107 @@ def test_the_two_countries_complete_a_pair_with_one_named_actor(extract):
     ex = extract("Talks", "ASHGABAT – Turkmenistan and Afghanistan signed seven documents on Thursday. The Turkmen "
                  "ministry said trade between the two countries reached $1.1 billion last year.")
     assert any(e.type == "Trade" and sorted(e.countries) == ["AF", "TM"] for e in ex.events)
+
+
+# -- long-article error classes (blind set): places, topics, blocs ------------------------
+def test_every_member_of_a_place_list_is_a_place(extract):
+    ex = extract("New seeds released", "The new maize varieties were awarded a prize after being released in "
+                 "Ghana, Malawi and Tanzania, where yields rose sharply.")
+    assert not pairs(ex)
+
+
+def test_demonym_before_a_place_noun_says_where(extract):
+    ex = extract("Bloc meets", "Leaders of the Shanghai Cooperation Organisation gathered in the Kazakh capital "
+                 "for a summit that admitted Belarus as a member.")
+    assert ("BY", "KZ") not in pairs(ex)
+
+
+def test_news_conference_is_not_a_summit(extract):
+    ex = extract("Loan agreed", "Japan will extend a loan to Indonesia for port projects, the prime minister "
+                 "told a joint news conference.")
+    assert "Summit" not in {e.type for e in ex.events}
+
+
+def test_regions_named_after_countries_are_not_the_countries(extract):
+    ex = extract("Bloc meets", "The summit of the South American bloc opened in Montevideo. Tokyo worries about "
+                 "patrols in the South China Sea.")
+    assert "US" not in ex.countries and "CN" not in ex.countries
+
+
+def test_country_in_a_topic_phrase_does_not_act(extract):
+    ex = extract("Tour ends", "The trip underlines Japan's concern over China's growing assertiveness.")
+    assert ("CN", "JP") not in pairs(ex)
+
+
+def test_bloc_summit_gives_no_pair_and_no_two_sides(extract):
+    ex = extract("Bloc meets", "Leaders of the Shanghai Cooperation Organisation gathered in Astana for a summit "
+                 "that admitted Belarus, with Kazakh President Kassym-Jomart Tokayev as host. "
+                 "The leaders adopted a declaration.")
+    assert ("BY", "KZ") not in pairs(ex)
+
+
+# -- trade statistics and aid with several partners ---------------------------------------
+def test_trade_with_several_partners_pairs_each_with_the_reporting_country(extract):
+    ex = extract("Trade grows", "Mongolia's foreign trade turnover reached $24 billion in 2023, the statistics "
+                 "office said. Trade with Japan amounted to $1.4 billion, while turnover with Germany stood at "
+                 "$0.6 billion.")
+    found = pairs(ex)
+    assert {("JP", "MN"), ("DE", "MN")} <= found and ("DE", "JP") not in found
+
+
+def test_co_donors_each_give_to_the_recipient(extract):
+    ex = extract("Quake relief", "Neighbouring Kazakhstan and Uzbekistan have sent aid convoys with food and "
+                 "medicine to Kabul, officials said.")
+    found = pairs(ex)
+    assert {("AF", "KZ"), ("AF", "UZ")} <= found and ("KZ", "UZ") not in found
+
+
+# -- several visits and signings in one sentence ---------------------------------------------
+def test_visits_to_several_hosts_are_one_trip_each(extract):
+    ex = extract("Tour", "Mongolian President Ukhnaagiin Khurelsukh had paid official visits to Japan and "
+                 "Korea before coming to India.")
+    assert {("JP", "MN"), ("KR", "MN"), ("IN", "MN")} <= pairs(ex)
+    assert not any(len(set(e.countries)) > 2 for e in ex.events if e.type == "Visit")
+
+
+def test_one_signer_with_partners_in_separate_with_phrases(extract):
+    ex = extract("Treaty", "Spain has signed similar treaties with Portugal in 2019 and with Morocco in 2021.")
+    parties = sorted(tuple(sorted(a.parties)) for a in ex.agreements)
+    assert parties == [("ES", "MA"), ("ES", "PT")] and all(a.count == 1 for a in ex.agreements)
+
+
+def test_second_signing_with_its_own_signers_is_another_agreement(extract):
+    ex = extract("Visit", "Spain and Qatar signed a strategic energy partnership, while the Qatar Investment "
+                 "Authority and Repsol signed an agreement on gas supplies to Spain.")
+    assert len(ex.agreements) == 2
+
+
+def test_later_smaller_signing_is_not_folded_into_the_headline_one(extract):
+    ex = extract("Kazakhstan, Kyrgyzstan, Uzbekistan Sign Border Treaty",
+                 "The leaders of Kazakhstan, Kyrgyzstan and Uzbekistan signed a treaty on the border junction "
+                 "point. Earlier in March, the Kyrgyz and Uzbek presidents signed a treaty on their state border.")
+    parties = sorted(tuple(sorted(a.parties)) for a in ex.agreements)
+    assert ("KG", "UZ") in parties and ("KG", "KZ", "UZ") in parties
+
+
+def test_concluding_talks_or_a_deal_still_to_be_signed_is_no_signing(extract):
+    ex = extract("EU and Mercosur Conclude Trade Deal Talks",
+                 "The deal still needs to be signed by Brazil and Argentina.")
+    assert not ex.agreements
+
+
+# -- organisation names ----------------------------------------------------------------------
+@pytest.mark.parametrize("text, acronym, name", [
+    ("leaders of the Economic Community of West African States (ECOWAS) met", "ECOWAS",
+     "Economic Community of West African States"),
+    ("the Alliance for a Green Revolution in Africa (AGRA) said", "AGRA", "Alliance for a Green Revolution in Africa"),
+    ("The European Union and the Southern Common Market (Mercosur) agreed", "Mercosur", "Southern Common Market"),
+])
+def test_acronyms_with_connector_letters_and_word_like_short_names(text, acronym, name):
+    assert acronym_definitions(text)[acronym] == name
+
+
+def test_names_ending_in_an_organisation_word_are_not_persons(extract):
+    ex = extract("Leopards return", "Camera traps set by the Snow Leopard Trust recorded cats in the reserve.")
+    assert "Snow Leopard Trust" in org_names(ex)
+    assert not any("trust" in p.name.lower() for p in ex.persons.values())

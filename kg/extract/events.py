@@ -26,7 +26,7 @@ from kg.extract.money import find_amounts
 from kg.extraction import Agreement, Event, Evidence, PartialDate
 from kg.gazetteer import Gazetteer
 from kg.readers import Article
-from kg.extract.sentences import sentence_of, sentences, text_of
+from kg.extract.sentences import sentence_of, sentence_start, sentences, span_text, text_of
 
 #: trigger lemma → event type; nouns and verbs alike.
 TRIGGERS = {
@@ -77,7 +77,7 @@ _HEADLINE_ONLY = frozenset({"say", "write", "call", "announce", "outline", "reaf
 #: Modifiers that make a "meeting" multilateral: "Annual General Meeting", "Council of Foreign Ministers".
 _MULTILATERAL = frozenset("annual general ministerial ministers council plenary summit anniversary".split())
 _FUTURE_GOVERNORS = frozenset(
-    "plan intend expect schedule invite invitation aim agree prepare preparation hope propose set going due"
+    "plan intend expect schedule invite invitation aim agree prepare preparation hope propose set going due need"
     .split())
 #: Gazetteer kinds of organisations through which their country acts.
 STATE_KINDS = frozenset({"ministry", "government", "parliament", "court", "agency"})
@@ -122,11 +122,13 @@ class EventExtractor:
         #: organisations whose country acts through them (a ministry, not a company)
         self.state_orgs = {org.slug for org in gazetteer.organizations if org.kind in STATE_KINDS}
         self.media_orgs = {org.slug for org in gazetteer.organizations if org.kind == "media"}
+        self.international = {org.slug for org in gazetteer.organizations if org.kind == "international"}
 
     def __call__(self, doc: Doc, mentions: Mentions, article: Article) -> tuple[list[Event], list[Agreement]]:
         events: list[Event] = []
         agreements: list[Agreement] = []
         pair: list[str] = []  # the last two countries acting together, for "the two sides"
+        trade_owner: str | None = None  # whose foreign trade the article's statistics describe
         inside_names = {i for span, _ in mentions.organization_spans for i in range(span.start, span.end)}
         # "National Democratic Congress", "European Investment Bank": a trigger word inside a name reports nothing
         positions = [i for i in _trigger_positions(doc) if i not in inside_names]
@@ -134,26 +136,66 @@ class EventExtractor:
             triggers = self._triggers(sentence, positions[bisect_left(positions, sentence.start):
                                                           bisect_left(positions, sentence.end)])
             view = self._view(sentence, mentions)
-            if len(view.actor_countries) == 2:
+            bloc_summit = "Summit" in triggers and any(slug in self.international for slug in view.organizations)
+            if len(view.actor_countries) == 2 and not bloc_summit:
                 pair = list(view.actor_countries)
-            elif not view.actor_countries and pair and _TWO_SIDES.search(sentence.text):
+            elif not view.actor_countries and pair and _TWO_SIDES.search(span_text(sentence)):
                 view.actor_countries = list(pair)
             elif len(view.actor_countries) == 1 and view.actor_countries[0] in pair and (
-                    _BILATERAL.search(sentence.text) or _TWO_SIDES.search(sentence.text)):
+                    _BILATERAL.search(span_text(sentence)) or _TWO_SIDES.search(span_text(sentence))):
                 view.actor_countries = list(pair)
-            elif not view.actor_countries and pair and _SIGNED_AFTER.search(sentence.text) and (
+            elif not view.actor_countries and pair and _SIGNED_AFTER.search(span_text(sentence)) and (
                     "AgreementSigning" in triggers or "Ratification" in triggers):
                 view.actor_countries = list(pair)  # "Following the talks, 12 documents were signed."
-            events.extend(self._trading_partners(sentence, view, mentions, article))
+            partner_events = self._trading_partners(sentence, view, mentions, article)
+            if partner_events:
+                trade_owner = next(iter(c for c in partner_events[0].countries), trade_owner)
+            events.extend(partner_events)
             if not triggers:
                 continue
+            if "Trade" in triggers and trade_owner:
+                events.extend(self._trade_with(sentence, view, trade_owner, triggers["Trade"], mentions, article))
+            if "Trade" in triggers and len(view.actor_countries) == 1 and _TRADE_OWNER.search(span_text(sentence)):
+                trade_owner = view.actor_countries[0]
             view.multilateral = "Summit" in triggers
             if "Meeting" in triggers and len(view.actor_countries) > 2:
                 events.extend(self._pair_meetings(sentence, view, mentions, article, positions))
             for event_type, trigger in triggers.items():
+                if event_type == "Aid":
+                    shared = self._shared_aid(trigger, view, mentions, article)
+                    if shared is not None:
+                        events.extend(shared)
+                        continue
+                if event_type == "AgreementSigning" and len(view.actor_countries) > 2:
+                    pairs = self._signing_pairs(trigger, mentions)
+                    if pairs:
+                        for pair_countries in pairs:
+                            event = self._event(event_type, trigger, dataclasses.replace(
+                                view, actor_countries=pair_countries), mentions, article)
+                            if event is not None and not event.intended:
+                                agreements.append(dataclasses.replace(self._agreement(view, event), count=1))
+                                event.agreement = len(agreements) - 1
+                            if event is not None:
+                                events.append(event)
+                        continue
+                if event_type == "Visit" and len(view.destination) > 1:
+                    visitors = [c for c in view.actor_countries if c not in view.destination]
+                    if len(visitors) == 1:
+                        # "Muizzu had paid visits to Türkiye and China before coming to India": one trip each
+                        for host in dict.fromkeys(view.destination):
+                            event = self._event(event_type, trigger, dataclasses.replace(
+                                view, actor_countries=[visitors[0], host], destination=[host]), mentions, article)
+                            if event is not None:
+                                events.append(event)
+                        continue
                 event = self._event(event_type, trigger, view, mentions, article)
                 if event is None:
                     continue
+                if event_type == "Summit" and len(event.countries) == 2 and any(
+                        slug in self.international for slug in view.organizations):
+                    # "SCO leaders gathered in the Kazakh capital for a summit that admitted Belarus": a bloc's
+                    # summit is not a bilateral event of the two countries named in it
+                    event.countries = []
                 if (event_type == "AgreementSigning" or event_type == "Ratification") and not event.intended:
                     agreement = self._agreement(view, event)
                     if agreement is not None and trigger.lemma_.lower() == "exchange":
@@ -175,10 +217,10 @@ class EventExtractor:
     # -- triggers -------------------------------------------------------------
     def _triggers(self, sentence: Span, positions: list[int]) -> dict[str, Token]:
         """Event type → first trigger token, among the sentence's candidate `positions`."""
-        text = sentence.text.lower()
+        text = span_text(sentence).lower()
         in_headline = "\n\n" in text_of(sentence.doc)[sentence.end_char : sentence.end_char + 40] or (
             sentence.end_char <= text_of(sentence.doc).find("\n\n"))
-        has_amount = bool(find_amounts(sentence.text))
+        has_amount = bool(find_amounts(span_text(sentence)))
         found: dict[str, Token] = {}
         for position in positions:
             token = sentence.doc[position]
@@ -203,6 +245,8 @@ class EventExtractor:
                 event_type = "Summit"
             if event_type == "AgreementSigning" and key != "exchange" and not self._signs_agreement(token):
                 continue
+            if key == "conclude" and _concludes_talks(token):
+                continue  # "conclude trade deal talks": negotiations ended, nothing signed yet
             if key == "reach" and not _reached_agreement(token):
                 continue
             if key == "exchange" and not _exchanged_documents(token):
@@ -217,6 +261,9 @@ class EventExtractor:
                 continue  # "visiting forces agreements"
             if key == "trade" and token.pos_ == "VERB" and any(c.lower_ == "at" for c in token.children):
                 continue  # "the tenge was trading at 501.3"
+            if key == "conference" and token.i > sentence.start and sentence.doc[token.i - 1].lower_ in (
+                    "news", "press"):
+                continue  # "told a joint news conference": reporters, not a summit
             if key == "medal" and re.search(r"\b(?:gold|silver|bronze)\b", text):
                 continue  # sporting medals are results, not honours
             if key == "summit" and token.i + 1 < sentence.end and sentence.doc[token.i + 1].lower_ in (
@@ -243,7 +290,8 @@ class EventExtractor:
     def _signs_agreement(token: Token) -> bool:
         sentence = sentence_of(token)
         window = token.doc[max(sentence.start, token.i - 6) : min(sentence.end, token.i + 12)]
-        return any(t.lower_ in AGREEMENT_NOUNS for t in window) or "exchange of notes" in window.text.lower()
+        return any(t.lower_ in AGREEMENT_NOUNS for t in window) or "exchange of notes" in span_text(window).lower() or any(
+            c.dep_ == "dobj" and c.lower_ in _SIGNED_OBJECTS for c in token.children)
 
     # -- who and where ---------------------------------------------------------
     def _view(self, sentence: Span, mentions: Mentions) -> _SentenceView:
@@ -264,10 +312,13 @@ class EventExtractor:
                 actors.append(iso2)
                 if kind == "city":
                     city_destinations.append(iso2)
+            elif _topic_of(span):
+                continue  # "concern over China's growing assertiveness": what is talked about, not who acts
             elif kind == "demonym" and (span.root.head.lower_ in _HOSTILE_NOUNS or (
                     span.end < sentence.end and span.doc[span.end].lower_ in _HOSTILE_NOUNS)):
                 continue
-            elif kind == "city" or preposition in _PLACE_PREPOSITIONS or _after_city(span, mentions):
+            elif kind == "city" or preposition in _PLACE_PREPOSITIONS or _after_city(span, mentions) or (
+                    kind == "demonym" and _demonym_place(span)):
                 places.append(iso2)
                 if kind == "city" and place is None:
                     place = (span.text, iso2)
@@ -292,8 +343,8 @@ class EventExtractor:
                           article: Article) -> list[Event]:
         """"China remained Kazakhstan's largest trading partner with $18.9 billion, followed by Russia …":
         each partner country trades with the possessor."""
-        match = _TRADING_PARTNER.search(sentence.text)
-        if not match or not find_amounts(sentence.text):
+        match = _TRADING_PARTNER.search(span_text(sentence))
+        if not match or not find_amounts(span_text(sentence)):
             return []
         start = sentence.start_char + match.start("owner")
         owner = next((iso2 for span, iso2, kind in mentions.country_spans
@@ -311,6 +362,83 @@ class EventExtractor:
                                     mentions, article)
                 if event is not None:
                     events.append(event)
+        return events
+
+    def _signing_pairs(self, trigger: Token, mentions: Mentions) -> list[list[str]] | None:
+        """"France has signed similar treaties with Germany in 2019 and with Italy in 2021": one signer and
+        partners in separate "with" phrases sign one agreement each."""
+        if trigger.pos_ != "VERB":
+            return None
+        subject = {t.i for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+        signers = list(dict.fromkeys(c for _, c in self._countries_at(subject, mentions)))
+        if len(signers) != 1:
+            return None
+        groups: dict[int, set[str]] = {}
+        withs = [t for t in trigger.subtree if t.lower_ == "with" and t.dep_ in ("prep", "conj")]
+        if len(withs) < 2:
+            return None
+        for phrase in withs:
+            indices = {t.i for t in phrase.subtree}
+            found = {c for _, c in self._countries_at(indices, mentions) if c not in signers}
+            # a nested "with" belongs to its own group only
+            inner = {t.i for w in withs if w.i != phrase.i and w.i in indices for t in w.subtree}
+            found -= {c for _, c in self._countries_at(inner, mentions)}
+            if found:
+                groups[phrase.i] = found
+        if len(groups) < 2 or any(len(g) > 1 for g in groups.values()):
+            return None
+        return [[signers[0], next(iter(g))] for g in groups.values()]
+
+    def _shared_aid(self, trigger: Token, view: _SentenceView, mentions: Mentions,
+                    article: Article) -> list[Event] | None:
+        """"Iran and Pakistan have sent aid convoys to Herat": co-donors joined by "and" are not a pair with each
+        other; each gives to the recipient (a country or city after "to"/"for"), if there is exactly one."""
+        sentence = view.sentence
+        spans = [(span, iso2, kind) for span, iso2, kind in mentions.country_spans
+                 if sentence.start <= span.start < sentence.end]
+        donors: list[str] = []
+        for span, iso2, kind in spans:
+            if kind == "city" or _governing_preposition(span) is not None:
+                continue
+            root = span.root
+            while root.dep_ == "conj" and root.head.i != root.i:
+                root = root.head
+            if root.dep_ in ("nsubj", "nsubjpass") and root.i != span.root.i or any(
+                    c.dep_ == "conj" for c in span.root.children) and root.dep_ in ("nsubj", "nsubjpass"):
+                donors.append(iso2)
+        donors = list(dict.fromkeys(donors))
+        if len(donors) < 2:
+            return None
+        recipients = list(dict.fromkeys(iso2 for span, iso2, _ in spans if iso2 not in donors and (
+            _governing_preposition(span) in ("to", "for"))))
+        events = []
+        for donor in donors:
+            countries = [donor] + recipients if len(recipients) == 1 else [donor]
+            event = self._event("Aid", trigger, dataclasses.replace(view, actor_countries=countries), mentions,
+                                article)
+            if event is not None:
+                events.append(event)
+        return events
+
+    def _trade_with(self, sentence: Span, view: _SentenceView, owner: str, trigger: Token, mentions: Mentions,
+                    article: Article) -> list[Event]:
+        """"Uzbekistan's foreign trade reached $62.6 billion … Trade with Kazakhstan amounted to $4.4 billion,
+        while turnover with Türkiye stood at $3.1 billion": each partner after "with" trades with the country
+        whose statistics the article gives, not with the other partners."""
+        partners = [iso2 for span, iso2, kind in mentions.country_spans
+                    if sentence.start <= span.start < sentence.end and kind != "city"
+                    and _governing_preposition(span) == "with"]
+        partners = list(dict.fromkeys(p for p in partners if p != owner))
+        if not partners or any(c not in partners and c != owner for c in view.actor_countries):
+            return []
+        events = []
+        for partner in partners:
+            event = self._event("Trade", trigger, dataclasses.replace(view, actor_countries=[owner, partner]),
+                                mentions, article)
+            if event is not None:
+                events.append(event)
+        if len(partners) > 1:
+            view.actor_countries = [owner] if owner in view.actor_countries else []
         return events
 
     def _pair_meetings(self, sentence: Span, view: _SentenceView, mentions: Mentions, article: Article,
@@ -339,7 +467,7 @@ class EventExtractor:
             for index, iso2 in self._countries_at(set(objects), mentions):
                 if iso2 not in hosts:
                     groups.setdefault(_object_group(doc[index], verb, token), set()).add(iso2)
-            credentials = bool(re.search(r"\bcredentials\b|\bletters? of credence\b", sentence.text, re.I))
+            credentials = bool(re.search(r"\bcredentials\b|\bletters? of credence\b", span_text(sentence), re.I))
             if not credentials and any(len(g) > 1 for g in groups.values()):
                 continue  # "hosted his counterparts Bayramov and Fidan": one joint meeting, not pairs
             partners = list(dict.fromkeys(c for g in groups.values() for c in sorted(g)))
@@ -394,7 +522,7 @@ class EventExtractor:
                 "Election", "Cultural", "Award", "Summit"):
             return None
         intended = _is_intended(trigger)
-        text = view.sentence.text
+        text = span_text(view.sentence)
         date = find_date(text, article.published, future=intended)
         intended = intended or _after_publication(date, article)
         event = Event(
@@ -424,7 +552,7 @@ class EventExtractor:
         return event
 
     def _agreement(self, view: _SentenceView, event: Event) -> Agreement | None:
-        text = view.sentence.text
+        text = span_text(view.sentence)
         return Agreement(
             parties=list(event.countries),
             organizations=list(view.organizations) if not event.countries else [],
@@ -445,11 +573,16 @@ _HOSTILE_NOUNS = frozenset("missile missiles drone drones attack attacks strike 
                            "invasion aggression occupation".split())
 _TRADING_PARTNER = re.compile(
     r"(?P<owner>[A-Z][\w-]*(?: [A-Z][\w-]*)?)['’]s (?:[\w-]+ ){0,3}?(?P<trade>trad(?:ing|e)) partners?\b")
+#: "Uzbekistan's foreign trade turnover", "Kazakhstan's exports": the country whose trade is reported.
+_TRADE_OWNER = re.compile(r"[A-Z][\w-]*['’]s (?:[\w-]+ ){0,3}?(?:trade|turnover|exports|imports)\b")
 #: A signing tied back to the talks or visit of the sentence before.
 _SIGNED_AFTER = re.compile(r"\b(?:following|after|during|at the end of|on the sidelines of|within the framework of)"
                            r" (?:the|these|this) (?:talks|negotiations|meeting|visit|consultations)\b"
                            r"|\b(?:documents|agreements|memorand\w*) (?:were|was) (?:signed|inked|exchanged)\b",
                            re.I)
+#: Nouns that are documents when they are what is signed: "signed a strategic energy partnership".
+_SIGNED_OBJECTS = frozenset("partnership pact pacts package framework".split())
+_TALK_NOUNS = frozenset("talks negotiations consultations discussions visit meeting".split())
 _HONOURS = frozenset("award decoration prize medal order honour honor title".split())
 _EARLIER_DEAL_HEADS = frozenset("implementation implementing fulfilment fulfillment execution compliance "
                                 "progress review".split())
@@ -458,7 +591,7 @@ _ANAPHORIC = re.compile(r"\b(?:the|this|that) (?:document|treaty|agreement|accor
 
 def _same_agreement(agreement: Agreement, agreements: list[Agreement], sentence: Span) -> int | None:
     """"… ratified the document last month": a later act on an agreement already reported."""
-    if not _ANAPHORIC.search(sentence.text) or not agreement.parties:
+    if not _ANAPHORIC.search(span_text(sentence)) or not agreement.parties:
         return None
     for index, earlier in enumerate(agreements):
         if set(agreement.parties) <= set(earlier.parties) and len(earlier.parties) > len(agreement.parties):
@@ -473,17 +606,30 @@ def _further_signings(sentence: Span, first: Token, agreement: Agreement) -> lis
     for token in sentence:
         if token.i == first.i or token.pos_ != "VERB" or TRIGGERS.get(token.lemma_.lower()) != "AgreementSigning":
             continue
-        if first in token.subtree or any(token in child.subtree for child in first.children
-                                         if child.dep_ in ("dobj", "prep", "xcomp", "advcl", "acl", "relcl")):
+        own_signers = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) and any(
+            c.dep_ == "dobj" and c.lower_ in AGREEMENT_NOUNS for c in token.children)
+        if first in token.subtree or not own_signers and any(
+                token in child.subtree for child in first.children
+                if child.dep_ in ("dobj", "prep", "xcomp", "advcl", "acl", "relcl")):
             continue  # "agreed to sign", "signed a deal to conclude …": the same act
         subtree = sentence.doc[token.left_edge.i : token.right_edge.i + 1]
         count = _agreement_count(subtree)
-        if count is None or count == agreement.count:
-            continue
-        amounts = [a for _, _, a in find_amounts(subtree.text)]
+        if count is None or count == agreement.count and not own_signers:
+            continue  # "… while ADNOC and TotalEnergies signed an agreement": other signers, another document
+        amounts = [a for _, _, a in find_amounts(span_text(subtree))]
         found.append(dataclasses.replace(agreement, count=count, amounts=amounts))
         agreement.amounts = [a for a in agreement.amounts if a not in amounts]
     return found
+
+
+def _concludes_talks(token: Token) -> bool:
+    """"concluded (trade deal) talks", "concluded negotiations": the object phrase is about talks."""
+    for t in token.doc[token.i + 1 : min(len(token.doc), token.i + 5)]:
+        if t.lower_ in _TALK_NOUNS:
+            return True  # the small model may tag a headline's "talks" as a verb
+        if t.pos_ in ("ADP", "PUNCT", "VERB", "CCONJ", "SCONJ", "SPACE"):
+            return False
+    return False
 
 
 def _exchanged_documents(token: Token) -> bool:
@@ -544,23 +690,62 @@ def _trigger_positions(doc: Doc) -> list[int]:
 
 
 def _governing_preposition(span: Span) -> str | None:
+    root = span.root
+    for _ in range(6):  # "in Ghana, Malawi and Tanzania": every member of the list is governed by "in"
+        if root.dep_ != "conj" or root.head.i == root.i:
+            break
+        root = root.head
+    if root is not span.root:
+        if root.dep_ == "pobj" and root.head.pos_ == "ADP":
+            return root.head.lower_
     head = span.root.head
     if span.root.dep_ == "pobj" and head.pos_ == "ADP":
         return head.lower_
-    previous = span.doc[span.start - 1] if span.start > sentence_of(span).start else None
+    previous = span.doc[span.start - 1] if span.start > sentence_start(span) else None
     return previous.lower_ if previous is not None and previous.pos_ == "ADP" else None
+
+
+#: Place nouns after which a demonym says where: "in the Kazakh capital", "at a Turkish port".
+_PLACE_NOUNS = frozenset("capital city town port village region province border coast resort soil territory "
+                         "airport".split())
+
+
+def _demonym_place(span: Span) -> bool:
+    """"in the Kazakh capital", "at the Georgian border": the demonym modifies a place after "in"/"at"."""
+    head = span.root.head
+    if span.root.dep_ not in ("amod", "compound") or head.lower_ not in _PLACE_NOUNS:
+        return False
+    return head.dep_ == "pobj" and head.head.lower_ in _PLACE_PREPOSITIONS
+
+
+_TOPIC_PREPOSITIONS = frozenset({"over", "about", "against"})
+
+
+def _topic_of(span: Span) -> bool:
+    """The country sits in an "over"/"about"/"against" phrase: "concern over China's assertiveness",
+    "sanctions against Russia"."""
+    token = span.root
+    for _ in range(3):
+        if token.head.i == token.i:
+            return False
+        token = token.head
+        if token.dep_ == "prep" and token.lower_ in _TOPIC_PREPOSITIONS:
+            return True
+        if token.pos_ in ("VERB", "AUX"):
+            return False
+    return False
 
 
 def _after_city(span: Span, mentions: Mentions) -> bool:
     """"in Abu Dhabi, United Arab Emirates": a country after its city only says where."""
     comma = span.start - 1
-    return comma > sentence_of(span).start and span.doc[comma].text == "," and any(
+    return comma > sentence_start(span) and span.doc[comma].text == "," and any(
         kind == "city" and other.end == comma for other, _, kind in mentions.country_spans)
 
 
 def _after_visit(span: Span) -> bool:
-    window = span.doc[max(sentence_of(span).start, span.start - 6) : span.start]
-    return any(t.lemma_.lower() in ("visit", "trip", "travel", "arrive", "fly", "tour") for t in window)
+    window = span.doc[max(sentence_start(span), span.start - 6) : span.start]
+    return any(t.lemma_.lower() in ("visit", "trip", "travel", "arrive", "fly", "tour", "come") for t in window)
 
 
 def _is_intended(trigger: Token) -> bool:
@@ -577,7 +762,7 @@ def _is_intended(trigger: Token) -> bool:
             return True  # headline "Egypt, South Korea to Sign Nuclear Deal"
         if token.dep_ in ("ROOT",):
             break
-    sentence = sentence_of(trigger).text.lower()
+    sentence = span_text(sentence_of(trigger)).lower()
     return bool(re.search(r"\b(?:is|are) (?:scheduled|expected|set|due|slated) to\b|\bupcoming\b", sentence))
 
 
@@ -613,7 +798,7 @@ def _agreement_count(sentence: Span) -> int | None:
                     return _NUMBER_WORDS[word]
         if token.tag_ in ("NN", "NNP") and token.lower_ not in ("agreements", "documents", "deals", "contracts"):
             return 1
-    if re.search(r"\bexchanged? (?:of |the )?notes\b", sentence.text, re.I):
+    if re.search(r"\bexchanged? (?:of |the )?notes\b", span_text(sentence), re.I):
         return 1  # an exchange of notes is one agreement
     return None
 
@@ -640,6 +825,7 @@ def _merge(events: list[Event], agreements: list[Agreement]) -> tuple[list[Event
     """
     merged: dict[tuple, Event] = {}
     kept_agreements: list[Agreement] = []
+    seen: dict[int, set] = {}  # kept agreement → the sentences already merged into it
     for event in events:
         key = (event.type, frozenset(event.countries), event.intended)
         agreement = agreements[event.agreement] if event.agreement is not None else None
@@ -651,6 +837,7 @@ def _merge(events: list[Event], agreements: list[Agreement]) -> tuple[list[Event
             if agreement is not None:
                 kept_agreements.append(agreement)
                 event.agreement = len(kept_agreements) - 1
+                seen[event.agreement] = {agreement.evidence}
             continue
         kept = merged[key]
         kept.persons = list(dict.fromkeys(kept.persons + event.persons))
@@ -665,9 +852,12 @@ def _merge(events: list[Event], agreements: list[Agreement]) -> tuple[list[Event
             kept_agreements.append(agreement)
             kept.agreement = len(kept_agreements) - 1
         elif agreement.count and kept_agreements[kept.agreement].count and (
-                agreement.count != kept_agreements[kept.agreement].count):
+                agreement.count != kept_agreements[kept.agreement].count) or (
+                agreement.evidence in seen.get(kept.agreement, ())):
+            # a second signing in the same sentence was split off on purpose (other signers, other count)
             kept_agreements.append(agreement)  # "17 intergovernmental documents" and "23 commercial agreements"
         else:
+            seen.setdefault(kept.agreement, set()).add(agreement.evidence)
             target = kept_agreements[kept.agreement]
             target.count = agreement.count or target.count
             target.amounts = agreement.amounts or target.amounts
@@ -685,6 +875,8 @@ def _fold_partial_agreements(events: list[Event], agreements: list[Agreement]) -
         for other_index, other in enumerate(agreements):
             if other_index == index or other_index in target or not agreement.parties:
                 continue
+            if agreement.evidence.start > other.evidence.start:
+                continue  # "… during which he and Japarov signed the border treaty": a later, smaller signing is its own
             if set(agreement.parties) < set(other.parties) and agreement.count in (None, other.count):
                 target[index] = other_index
                 other.amounts = other.amounts or agreement.amounts

@@ -75,6 +75,23 @@ class Mentions:
     organization_spans: list[tuple[Span, str]]
 
 
+#: Last words that no personal name ends with: a span the model tagged PERSON that ends so is an organisation.
+_PERSON_ORG_HEADS = frozenset("""group company corporation corp inc ltd llc plc bank university institute ministry
+    party council committee commission agency association organization organisation fund foundation club airlines
+    airways federation authority embassy confederation museum league movement alliance coalition exchange holding
+    holdings industries network logistics trust market technologies systems solutions""".split())
+
+
+def _org_named_as_person(span: Span) -> bool:
+    return len(span) >= 2 and span[-1].is_title and span[-1].lower_ in _PERSON_ORG_HEADS
+
+
+#: Words that make "American" a region of the Americas, not the United States.
+_AMERICAS_REGIONS = frozenset({"south", "north", "latin", "central", "pan"})
+_WATER_NOUNS = frozenset({"Sea", "Ocean", "Gulf", "Strait", "Straits"})
+_COMPASS = frozenset({"South", "North", "East", "West"})
+
+
 class MentionExtractor:
     """One instance per corpus: it remembers full names to resolve later surname-only mentions."""
 
@@ -107,6 +124,8 @@ class MentionExtractor:
                 self._add_known_person(found, entity.span, key)
             elif entity.label in ("GPE", "NORP", "LOC"):
                 self._add_country_from_text(found, entity.span)
+            elif entity.label == "PERSON" and _org_named_as_person(entity.span):
+                self._add_org(found, entity, acronyms)  # "Snow Leopard Trust", "Tavan Steppe Logistics"
             elif entity.label == "PERSON":
                 self._add_person(found, entity.span)
             elif entity.label == "ORG" and self._person_like_org(entity.span, surnames):
@@ -134,6 +153,12 @@ class MentionExtractor:
         span = entity.span
         if span.text.lower() in surnames and span.root.dep_ in ("nsubj", "nsubjpass", "poss"):
             return  # "Washington said …" after "Kevin Washington": a person, not a place
+        if kind == "demonym" and span.text.lower().startswith("american") and span.start > 0 and (
+                span.doc[span.start - 1].lower_ in _AMERICAS_REGIONS):
+            return  # "the South American bloc", "Latin American markets": a region, not the United States
+        if span.end < len(span.doc) and span.doc[span.end].text in _WATER_NOUNS and span.start > 0 and (
+                span.doc[span.start - 1].text in _COMPASS):
+            return  # "the South China Sea": a sea named after the country, not the country
         found.country_spans.append((span, iso2, kind))
 
     def _add_country_from_text(self, found: Mentions, ent: Span) -> None:
@@ -344,7 +369,7 @@ class MentionExtractor:
     # -- persons -------------------------------------------------------------
     def _person_like_org(self, span: Span, surnames: set[str]) -> bool:
         """A span tagged ORG that is a name: after a title, behind a portfolio, or a known surname."""
-        if span.ent_id_ or any(t.lower_ in ORG_HEADS for t in span):
+        if span.ent_id_ or any(t.lower_ in ORG_HEADS for t in span) or _org_named_as_person(span):
             return False
         name = _name_tokens(span)
         if not name or len(name) > 4 or not all(t.is_title or t.lower_ in NAME_PARTICLES for t in name):

@@ -39,14 +39,31 @@ _PATTERN = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_amounts(text: str) -> list[tuple[int, int, Amount]]:
     """Every amount in `text` with its character span, in order."""
+    if not _DIGIT.search(text):
+        return []  # every amount has a figure; most sentences have none
+    cached = _CACHE.get(text)
+    if cached is None:
+        if len(_CACHE) > 512:
+            _CACHE.clear()
+        cached = _CACHE[text] = _find_amounts(text)
+    return list(cached)
+
+
+_CACHE: dict[str, tuple] = {}
+
+
+def _find_amounts(text: str) -> tuple:
     found = []
     for match in _PATTERN.finditer(text):
         amount = _amount(match)
         if amount is not None:
             found.append((match.start(), match.end(), amount))
-    return found
+    return tuple(found)
 
 
 def _amount(match: re.Match) -> Amount | None:

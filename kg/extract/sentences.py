@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span, Token
 
 _KEY = "akg_sentence_starts"
@@ -22,6 +23,11 @@ def text_of(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT] = doc.text
     return text
+
+
+def span_text(span: Span) -> str:
+    """`span.text`, cut from the document's text instead of re-joined from tokens."""
+    return text_of(span.doc)[span.start_char : span.end_char]
 
 
 def sentences(doc: Doc) -> list[Span]:
@@ -38,9 +44,23 @@ def sentence_of(item: Token | Span) -> Span:
     return doc[starts[position] : starts[position + 1]]
 
 
+def sentence_start(item: Token | Span) -> int:
+    """Where the sentence holding a token (or a span's start) begins, without building a `Span`."""
+    starts = _starts(item.doc)
+    return starts[bisect_right(starts, item.i if isinstance(item, Token) else item.start) - 1]
+
+
 def _starts(doc: Doc) -> list[int]:
     starts = doc.user_data.get(_KEY)
     if starts is None:
-        starts = [sentence.start for sentence in doc.sents] + [len(doc)]
+        if len(doc) and (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
+            # one array read instead of a `Span` per sentence; the same boundaries as `doc.sents`
+            flags = doc.to_array(SENT_START)
+            starts = [int(i) for i in (flags == 1).nonzero()[0]]
+            if not starts or starts[0] != 0:
+                starts.insert(0, 0)
+            starts.append(len(doc))
+        else:
+            starts = [sentence.start for sentence in doc.sents] + [len(doc)]
         doc.user_data[_KEY] = starts
     return starts

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import PORTFOLIO, ROLE_WORDS, TITLES
-from kg.extract.sentences import sentence_of
+from kg.extract.sentences import sentence_of, sentence_start
 
 #: Lower-case words inside personal names ("Ursula von der Leyen", "Abdulaziz bin Salman").
 NAME_PARTICLES = frozenset("al bin ibn von van der de da del di la le du dos el ben".split())
@@ -31,7 +31,7 @@ _PATRONYMIC = frozenset({"bin", "ibn", "bint"})
 #: Words that end a name fragment waiting for its country ("Ministry of Energy of" + "Uzbekistan").
 _DANGLING = frozenset({"of", "the"})
 _ACRONYM_DEFINITION = re.compile(
-    r"(?P<name>(?:[A-Z][\w’'&.\-]* +(?:(?:of|the|and|for|on|in|de|&) +)*)+[A-Z][\w’'&.\-]*)"
+    r"(?P<name>(?:[A-Z][\w’'&.\-]* +(?:(?:of|the|and|for|on|in|de|&|a|under) +)*)+[A-Z][\w’'&.\-]*)"
     r"\s*\(\s*(?P<acronym>[A-Z][A-Za-z0-9&.\-]{1,11})\s*\)"
 )
 
@@ -85,7 +85,26 @@ def _spelled_suffix(name: str, acronym: str) -> str:
     for start in range(1, len(words) - 1):
         if words[start][0].isupper() and _initials(words[start:]) == letters:
             return " ".join(words[start:])
+    for start in range(len(words) - 1):
+        # "Economic Community of West African States (ECOWAS)": a connector may give a letter too
+        if words[start][0].isupper() and _spells(words[start:], letters):
+            return " ".join(words[start:])
+    if acronym[1:].islower() and " and the " in name:
+        # "The European Union and the Southern Common Market (Mercosur)": a word-like short name
+        # belongs to the last of two coordinated names
+        return name.rsplit(" and the ", 1)[1]
     return name
+
+
+def _spells(words: list[str], letters: str) -> bool:
+    """Capitalised words give their initial; lower-case connectors may or may not."""
+    if not words:
+        return not letters
+    first = words[0][0]
+    if first.isupper():
+        return bool(letters) and letters[0] == first and _spells(words[1:], letters[1:])
+    return _spells(words[1:], letters) or bool(letters) and letters[0] == first.upper() and _spells(
+        words[1:], letters[1:])
 
 
 def entities(doc: Doc, country_names: dict[str, str]) -> list[Entity]:
@@ -131,12 +150,17 @@ def _join(doc: Doc, first: Entity, second: Entity, country_names: dict[str, str]
     return None
 
 
+#: Capitalised words before a place that are adjectives, not given names: "Neighbouring Iran", "Northern Ireland".
+_NOT_GIVEN_NAME_ENDINGS = ("ing", "ern")
+
+
 def _given_name_before_place(doc: Doc, entity: Entity) -> Entity:
     """"Emma Jordan", "Kevin Washington": a place name right after an untagged given name is a surname."""
-    if entity.ref.partition(":")[0] not in ("country", "city") or entity.span.start <= sentence_of(entity.span).start:
+    if entity.ref.partition(":")[0] not in ("country", "city") or entity.span.start <= sentence_start(entity.span):
         return entity
     before = doc[entity.span.start - 1]
     if before.ent_iob_ == "O" and before.is_title and before.pos_ == "PROPN" and len(before) > 1 and (
+            not before.lower_.endswith(_NOT_GIVEN_NAME_ENDINGS)) and (
             before.lower_ not in TITLES and before.lower_ not in PORTFOLIO):
         return Entity(doc[before.i : entity.span.end], "PERSON")
     return entity
