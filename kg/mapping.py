@@ -213,7 +213,6 @@ class GraphBuilder:
         yield iri, RDFS_LABEL, Literal("Agreement between " + " and ".join(names) if names else "Agreement")
         for iso2 in agreement.parties:
             yield iri, akg("party"), self.iri("country", iso2)
-        yield from self._pair(iri, agreement.parties)
         for slug in agreement.organizations:
             if slug in ex.organizations:
                 yield iri, akg("party"), self.iri("organization", slug)
@@ -239,7 +238,6 @@ class GraphBuilder:
                 yield iri, akg("participant"), self.iri("organization", slug)
         for iso2 in event.countries:
             yield iri, akg("involvesCountry"), self.iri("country", iso2)
-        yield from self._pair(iri, event.countries)
         for prop, refs in (("visitor", event.visitors), ("host", event.hosts),
                            ("donor", event.donors), ("recipient", event.recipients)):
             for ref in refs:
@@ -267,13 +265,6 @@ class GraphBuilder:
         yield iri, akg("isIntended"), _boolean(event.intended)
         yield from self._amounts(iri, f"event-{key}", event.amounts)
         yield from self._evidence(ex, article_iri, iri, event.evidence, event.confidence)
-
-    def _pair(self, tie: NamedNode, countries: list[str]) -> Iterator[tuple]:
-        """A bilateral tie (exactly two distinct countries) names its pair, lower ISO code first."""
-        pair = sorted(set(countries))
-        if len(pair) == 2:
-            yield tie, akg("firstCountry"), self.iri("country", pair[0])
-            yield tie, akg("secondCountry"), self.iri("country", pair[1])
 
     def _event_label(self, ex: Extraction, event) -> str:
         names = [ex.persons[s].name for s in event.persons if s in ex.persons]
