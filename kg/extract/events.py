@@ -10,23 +10,34 @@ country that only says where something happened ("in Paris").
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_left
-import dataclasses
 from dataclasses import dataclass
 
 from spacy.attrs import LEMMA, LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.agreements import (
+    AGREEMENT_NOUNS,
+    SECTOR_PATTERN,
+    SIGNING_TRIGGERS,
+    agreement_count,
+    concludes_talks,
+    exchanged_documents,
+    further_signings,
+    reached_agreement,
+    same_agreement,
+)
 from kg.extract.cameo import GOLDSTEIN, cameo_code
 from kg.extract.dates import find_date
 from kg.extract.mentions import Mentions
 from kg.extract.money import find_amounts
+from kg.extract.sentences import sentence_of, sentence_start, sentences, span_text, text_of
 from kg.extraction import Agreement, Event, Evidence, PartialDate
 from kg.gazetteer import Gazetteer
 from kg.readers import Article
-from kg.extract.sentences import sentence_of, sentence_start, sentences, span_text, text_of
 
 #: trigger lemma → event type; nouns and verbs alike.
 TRIGGERS = {
@@ -35,9 +46,7 @@ TRIGGERS = {
     "conversation": "Meeting", "discuss": "Meeting",
     "visit": "Visit", "arrive": "Visit", "trip": "Visit", "tour": "Visit", "travel": "Visit",
     "summit": "Summit", "forum": "Summit", "conference": "Summit", "congress": "Summit", "convene": "Summit",
-    "sign": "AgreementSigning", "ink": "AgreementSigning", "signing": "AgreementSigning",
-    "conclude": "AgreementSigning",
-    "reach": "AgreementSigning", "exchange": "AgreementSigning",
+    **dict.fromkeys(SIGNING_TRIGGERS, "AgreementSigning"),
     "ratify": "Ratification", "ratification": "Ratification",
     "aid": "Aid", "assistance": "Aid", "relief": "Aid", "pledge": "Aid",
     "donate": "Aid", "donation": "Aid", "grant": "Aid", "loan": "Aid",
@@ -59,11 +68,6 @@ TRIGGERS = {
     "call": "Statement", "warn": "Statement", "write": "Statement",
 }
 _TRIGGER_IDS = frozenset(get_string_id(word) for word in TRIGGERS)
-#: Nouns that make "sign" an agreement signing.
-AGREEMENT_NOUNS = frozenset(
-    "agreement agreements memorandum memoranda mou mous deal deals contract contracts treaty treaties "
-    "accord accords declaration roadmap document documents protocol protocols convention charter memorandums".split()
-)
 #: Which triggers need a second cue in the sentence to count (too common otherwise).
 _WEAK = {"conversation": ("phone", "telephone"), "discuss": (), "receive": (), "write": (), "call": (),
          "host": (), "art": (), "culture": (), "state": (), "say": (), "announce": (), "music": (), "film": (),
@@ -88,20 +92,6 @@ _TWO_SIDES = re.compile(
 #: "bilateral trade", "mutual investment": a lone actor's partner is the pair the article is about.
 _BILATERAL = re.compile(r"\b(?:bilateral|mutual|two-way)\b", re.I)
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "throughout", "within", "inside"})
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "a": 1, "an": 1, "dozen": 12,
-}
-SECTORS = (
-    "energy", "oil", "gas", "nuclear", "uranium", "mining", "critical minerals", "rare earth", "metallurgy",
-    "agriculture", "transport", "logistics", "aviation", "railway", "education", "healthcare", "health",
-    "tourism", "culture", "finance", "banking", "investment", "digital", "technology", "IT", "space", "science",
-    "defense", "defence", "security", "water", "environment", "climate", "green hydrogen", "renewable energy",
-    "infrastructure", "construction", "trade", "industry", "pharmaceuticals", "telecommunications",
-)
-_SECTOR_PATTERN = re.compile(r"\b(" + "|".join(re.escape(s) for s in sorted(SECTORS, key=len, reverse=True)) + r")\b")
 
 
 @dataclass
@@ -200,7 +190,7 @@ class EventExtractor:
                     agreement = self._agreement(view, event)
                     if agreement is not None and trigger.lemma_.lower() == "exchange":
                         agreement.count = agreement.count or 1  # "exchanged notes on a loan"
-                    earlier = _same_agreement(agreement, agreements, sentence) if agreement is not None else None
+                    earlier = same_agreement(agreement, agreements, sentence) if agreement is not None else None
                     if earlier is not None:
                         event.agreement = earlier
                         agreement = None
@@ -209,7 +199,7 @@ class EventExtractor:
                         event.agreement = len(agreements) - 1
                 events.append(event)
                 if event.agreement is not None and event_type == "AgreementSigning":
-                    for extra in _further_signings(sentence, trigger, agreements[event.agreement]):
+                    for extra in further_signings(sentence, trigger, agreements[event.agreement]):
                         agreements.append(extra)  # after the first, so the text's order is kept
                         events.append(dataclasses.replace(event, agreement=len(agreements) - 1))
         return _merge(events, agreements)
@@ -245,11 +235,11 @@ class EventExtractor:
                 event_type = "Summit"
             if event_type == "AgreementSigning" and key != "exchange" and not self._signs_agreement(token):
                 continue
-            if key == "conclude" and _concludes_talks(token):
+            if key == "conclude" and concludes_talks(token):
                 continue  # "conclude trade deal talks": negotiations ended, nothing signed yet
-            if key == "reach" and not _reached_agreement(token):
+            if key == "reach" and not reached_agreement(token):
                 continue
-            if key == "exchange" and not _exchanged_documents(token):
+            if key == "exchange" and not exchanged_documents(token):
                 continue
             if key == "state" and token.pos_ != "VERB":
                 continue
@@ -556,10 +546,10 @@ class EventExtractor:
         return Agreement(
             parties=list(event.countries),
             organizations=list(view.organizations) if not event.countries else [],
-            count=_agreement_count(view.sentence),
+            count=agreement_count(view.sentence),
             amounts=[a for _, _, a in find_amounts(text)],
             sectors=list(dict.fromkeys(m.group(1).lower() if m.group(1) != "IT" else "IT"
-                                       for m in _SECTOR_PATTERN.finditer(text))),
+                                       for m in SECTOR_PATTERN.finditer(text))),
             evidence=event.evidence,
             confidence=event.confidence,
         )
@@ -582,70 +572,7 @@ _SIGNED_AFTER = re.compile(r"\b(?:following|after|during|at the end of|on the si
                            re.I)
 #: Nouns that are documents when they are what is signed: "signed a strategic energy partnership".
 _SIGNED_OBJECTS = frozenset("partnership pact pacts package framework".split())
-_TALK_NOUNS = frozenset("talks negotiations consultations discussions visit meeting".split())
 _HONOURS = frozenset("award decoration prize medal order honour honor title".split())
-_EARLIER_DEAL_HEADS = frozenset("implementation implementing fulfilment fulfillment execution compliance "
-                                "progress review".split())
-_ANAPHORIC = re.compile(r"\b(?:the|this|that) (?:document|treaty|agreement|accord|deal|memorandum|protocol|convention)\b", re.I)
-
-
-def _same_agreement(agreement: Agreement, agreements: list[Agreement], sentence: Span) -> int | None:
-    """"… ratified the document last month": a later act on an agreement already reported."""
-    if not _ANAPHORIC.search(span_text(sentence)) or not agreement.parties:
-        return None
-    for index, earlier in enumerate(agreements):
-        if set(agreement.parties) <= set(earlier.parties) and len(earlier.parties) > len(agreement.parties):
-            return index
-    return None
-
-
-def _further_signings(sentence: Span, first: Token, agreement: Agreement) -> list[Agreement]:
-    """"The governments signed a memorandum, and companies concluded 12 contracts worth $4.1 billion": a second
-    signing verb with its own counted documents is a second agreement between the same parties."""
-    found = []
-    for token in sentence:
-        if token.i == first.i or token.pos_ != "VERB" or TRIGGERS.get(token.lemma_.lower()) != "AgreementSigning":
-            continue
-        own_signers = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) and any(
-            c.dep_ == "dobj" and c.lower_ in AGREEMENT_NOUNS for c in token.children)
-        if first in token.subtree or not own_signers and any(
-                token in child.subtree for child in first.children
-                if child.dep_ in ("dobj", "prep", "xcomp", "advcl", "acl", "relcl")):
-            continue  # "agreed to sign", "signed a deal to conclude …": the same act
-        subtree = sentence.doc[token.left_edge.i : token.right_edge.i + 1]
-        count = _agreement_count(subtree)
-        if count is None or count == agreement.count and not own_signers:
-            continue  # "… while ADNOC and TotalEnergies signed an agreement": other signers, another document
-        amounts = [a for _, _, a in find_amounts(span_text(subtree))]
-        found.append(dataclasses.replace(agreement, count=count, amounts=amounts))
-        agreement.amounts = [a for a in agreement.amounts if a not in amounts]
-    return found
-
-
-def _concludes_talks(token: Token) -> bool:
-    """"concluded (trade deal) talks", "concluded negotiations": the object phrase is about talks."""
-    for t in token.doc[token.i + 1 : min(len(token.doc), token.i + 5)]:
-        if t.lower_ in _TALK_NOUNS:
-            return True  # the small model may tag a headline's "talks" as a verb
-        if t.pos_ in ("ADP", "PUNCT", "VERB", "CCONJ", "SCONJ", "SPACE"):
-            return False
-    return False
-
-
-def _exchanged_documents(token: Token) -> bool:
-    """"exchanged notes", "the exchange of notes", "the exchange of 17 intergovernmental documents"."""
-    doc = token.doc
-    following = doc[token.i + 1 : min(len(doc), token.i + 6)]
-    if len(following) and following[0].lower_ == "notes":
-        return True
-    if not (len(following) and following[0].lower_ == "of"):
-        return False
-    for t in following[1:]:
-        if t.lower_ in AGREEMENT_NOUNS or t.lower_ == "notes":
-            return True
-        if not (t.like_num or t.pos_ in ("ADJ", "NUM", "DET") or t.lower_ in _NUMBER_WORDS):
-            return False
-    return False
 
 
 def _object_group(token: Token, verb: Token, trigger: Token) -> int:
@@ -673,14 +600,6 @@ def _signing_subject(span: Span) -> bool:
     while token.dep_ in ("conj", "appos", "compound", "amod") and token.head.i != token.i:
         token = token.head
     return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() in ("sign", "ink")
-
-
-def _reached_agreement(token: Token) -> bool:
-    """"an agreement reached between …", "reached a deal": not "trade reached $5 billion"."""
-    if token.head.lower_ in AGREEMENT_NOUNS and token.dep_ in ("acl", "relcl"):
-        # "the implementation of agreements reached at the last meeting": an earlier deal, not a new one
-        return not (token.head.dep_ == "pobj" and token.head.head.head.lower_ in _EARLIER_DEAL_HEADS)
-    return any(child.dep_ == "dobj" and child.lower_ in AGREEMENT_NOUNS for child in token.children)
 
 
 def _trigger_positions(doc: Doc) -> list[int]:
@@ -783,24 +702,6 @@ def _confidence(trigger: Token, view: _SentenceView) -> float:
     if view.persons:
         score += 0.1
     return min(score, 0.95)
-
-
-def _agreement_count(sentence: Span) -> int | None:
-    for token in sentence:
-        if token.lower_ not in AGREEMENT_NOUNS:
-            continue
-        for child in token.children:
-            if child.dep_ in ("nummod", "det", "quantmod") or child.like_num:
-                word = child.lower_
-                if word.isdigit():
-                    return int(word)
-                if word in _NUMBER_WORDS and (word not in ("a", "an") or token.tag_ == "NN"):
-                    return _NUMBER_WORDS[word]
-        if token.tag_ in ("NN", "NNP") and token.lower_ not in ("agreements", "documents", "deals", "contracts"):
-            return 1
-    if re.search(r"\bexchanged? (?:of |the )?notes\b", span_text(sentence), re.I):
-        return 1  # an exchange of notes is one agreement
-    return None
 
 
 def _aid_sides(trigger: Token, view: _SentenceView, mentions: Mentions) -> tuple[list[str], list[str]]:
