@@ -8,6 +8,10 @@ from kg.extract.spans import acronym_definitions
 from kg.text import split_dateline
 
 
+def person_names(ex) -> list[str]:
+    return [person.name for person in ex.persons.values()]
+
+
 def org_names(ex) -> set[str]:
     return {org.name for org in ex.organizations.values()}
 
@@ -75,13 +79,13 @@ def test_decorations_and_commodities_are_not_organisations(extract):
 def test_patronymic_chain_is_one_name(extract):
     ex = extract("Talks in Jeddah", "JEDDAH – Crown Prince Mohammed bin Salman bin Abdulaziz Al Saud received the "
                  "visiting delegation on Sunday.")
-    assert "Mohammed bin Salman bin Abdulaziz Al Saud" in [p.name for p in ex.persons.values()]
+    assert "Mohammed bin Salman bin Abdulaziz Al Saud" in person_names(ex)
 
 
 def test_name_in_a_list_of_athletes_is_a_person(extract):
     ex = extract("Judo results", "ASTANA – Yeldos Smetov, Galbadrakh Otgontsetseg and Zhansay Smagulov won "
                  "medals at the tournament in Tokyo on Sunday.")
-    assert "Galbadrakh Otgontsetseg" in [p.name for p in ex.persons.values()]
+    assert "Galbadrakh Otgontsetseg" in person_names(ex)
 
 
 # -- agreements ---------------------------------------------------------------------
@@ -160,7 +164,7 @@ def test_dateline_with_a_title_case_place_and_full_date():
 def test_known_person_is_not_folded_into_a_longer_name(extract):
     ex = extract("Visit", "RIYADH – Crown Prince Mohammed bin Salman bin Abdulaziz Al Saud met the delegation, "
                  "which carried a message from King Salman bin Abdulaziz Al Saud.")
-    assert "Salman bin Abdulaziz Al Saud" in [p.name for p in ex.persons.values()]
+    assert "Salman bin Abdulaziz Al Saud" in person_names(ex)
 
 
 def test_weapon_demonym_is_not_a_party(extract):
