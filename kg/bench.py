@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import resource
+from importlib.resources import as_file
 import tempfile
 import time
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import spacy
 
-from kg.config import PROJECT_ROOT, Settings
+from kg.config import Settings, seeds_dir
 from kg.nlp import BATCH_SIZE
 from kg.pipeline import Pipeline
 from kg.readers import Article, read_articles
@@ -29,7 +30,8 @@ from kg.store import KnowledgeStore
 
 def generate_corpus(size: int, seed: int = 7) -> list[Article]:
     """`size` articles mixing the seeds' headlines and lead paragraphs."""
-    seeds = read_articles([PROJECT_ROOT / "seeds"])
+    with as_file(seeds_dir()) as folder:
+        seeds = read_articles([folder])
     rng = random.Random(seed)
     corpus = []
     for number in range(size):

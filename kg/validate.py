@@ -13,7 +13,7 @@ import pyoxigraph
 import pyshacl
 import rdflib
 
-from kg.config import ONTOLOGY_DIR
+from kg.config import ontology_file
 from kg.export import statements
 from kg.store import KnowledgeStore
 from kg.vocab import ONTOLOGY_GRAPH
@@ -33,7 +33,7 @@ def validate(store: KnowledgeStore) -> ValidationReport:
     data = rdflib.Graph()
     data.parse(data=pyoxigraph.serialize(statements(quads, keep_graphs=False),
                                          format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
-    shapes = rdflib.Graph().parse(ONTOLOGY_DIR / "shapes.ttl")
-    ontology = rdflib.Graph().parse(ONTOLOGY_DIR / "akg.ttl")
+    shapes = rdflib.Graph().parse(data=ontology_file("shapes.ttl").read_text(encoding="utf-8"), format="turtle")
+    ontology = rdflib.Graph().parse(data=ontology_file("akg.ttl").read_text(encoding="utf-8"), format="turtle")
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none")
     return ValidationReport(bool(conforms), text, len(data))

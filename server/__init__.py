@@ -26,36 +26,23 @@ if TYPE_CHECKING:
 __all__ = ["create_app", "serve"]
 
 
-def create_app(
-    settings: Settings,
-    *,
-    write_token: str | None = None,
-    query_timeout: float = 10.0,
-    row_limit: int = 10_000,
-    max_query_length: int = 100_000,
-    workers: int = 4,
-    worker_initializer: Callable[[], None] | None = None,
-) -> Flask:
+def create_app(settings: Settings, *, worker_initializer: Callable[[], None] | None = None) -> Flask:
     """The WSGI application. `worker_initializer` runs first in each query worker (a picklable function)."""
     import atexit
 
     from flask import Flask
 
-    from kg.config import QUERIES_DIR
+    from kg.config import queries_dir
     from server.canned import load_queries
-    from server.config import ServerConfig
     from server.iri_map import IriMap
     from server.service import QueryService, ServiceError
     from server.views import api, article, export, health, linked_data, sparql, ties, ui
 
-    config = ServerConfig(
-        write_token=write_token, query_timeout=query_timeout, row_limit=row_limit, max_query_length=max_query_length, workers=workers
-    )
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024  # Graph Store uploads; queries are capped separately
-    service = QueryService(settings, config, worker_initializer)
+    service = QueryService(settings, worker_initializer)
     app.extensions["kg.service"] = service
-    app.extensions["kg.queries"] = load_queries(QUERIES_DIR)
+    app.extensions["kg.queries"] = load_queries(queries_dir())
     app.extensions["kg.iri_map"] = IriMap(settings.base_iri)
     for blueprint in (sparql.bp, api.bp, export.bp, linked_data.bp, health.bp, ui.bp, article.bp, ties.bp):
         app.register_blueprint(blueprint)
@@ -88,19 +75,13 @@ def _cors(response: Response) -> Response:
     return response
 
 
-def serve(
-    settings: Settings,
-    host: str = "127.0.0.1",
-    port: int = 5000,
-    threads: int = 8,
-    write_token: str | None = None,
-    **options,
-) -> None:
+def serve(settings: Settings) -> None:
     """Run the production WSGI server (waitress) until interrupted; prints the URL first."""
     from waitress import create_server
 
-    app = create_app(settings, write_token=write_token, **options)
-    server = create_server(app, host=host, port=port, threads=threads)
+    app = create_app(settings)
+    options = settings.server
+    server = create_server(app, host=options.host, port=options.port, threads=options.threads)
     url = f"http://{server.effective_host}:{server.effective_port}"
     print(f"Astana KG serving {settings.store} at {url}/ (SPARQL endpoint {url}/sparql); Ctrl-C stops", flush=True)
     # A service manager stops us with SIGTERM: leave through `finally` so the query workers stop too.

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import pyoxigraph
@@ -138,7 +138,7 @@ class CannedQuery:
     decorators: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def from_file(cls, path: Path) -> CannedQuery:
+    def from_file(cls, path: Traversable) -> CannedQuery:
         text = path.read_text(encoding="utf-8")
         meta = decorators.parse(decorators.decorator_lines(text))
         defaults = _merge(meta.get("defaults"))
@@ -161,7 +161,7 @@ class CannedQuery:
             )
         tags = meta.get("tags") or ()
         return cls(
-            name=path.stem,
+            name=path.name.removesuffix(".rq"),
             text=text,
             summary=str(meta.get("summary") or ""),
             description=str(meta.get("description") or ""),
@@ -201,5 +201,7 @@ def _merge(items: Any) -> dict[str, Any]:
     return merged
 
 
-def load_queries(directory: Path) -> dict[str, CannedQuery]:
-    return {path.stem: CannedQuery.from_file(path) for path in sorted(directory.glob("*.rq"))}
+def load_queries(directory: Traversable) -> dict[str, CannedQuery]:
+    """Every `*.rq` file of a folder (a package resource: see `kg.config.queries_dir`), by name."""
+    found = sorted((path for path in directory.iterdir() if path.name.endswith(".rq")), key=lambda path: path.name)
+    return {query.name: query for query in map(CannedQuery.from_file, found)}

@@ -19,7 +19,6 @@ import pyoxigraph
 from kg.config import Settings
 from kg.store import KnowledgeStore, StoreError
 from server import formats, sparql_text
-from server.config import ServerConfig
 from server.engine import Dataset, DumpJob, QueryJob, Reply
 from server.formats import Format
 from server.generation import GenerationWatch
@@ -47,9 +46,9 @@ class Answer:
 
 
 class QueryService:
-    def __init__(self, settings: Settings, config: ServerConfig, worker_initializer: Callable[[], None] | None = None) -> None:
+    def __init__(self, settings: Settings, worker_initializer: Callable[[], None] | None = None) -> None:
         self.settings = settings
-        self.config = config
+        self.config = config = settings.server
         self.generation = GenerationWatch(settings.store)
         self.pool = WorkerPool(settings.store, config.workers, worker_initializer)
         self._write_lock = threading.Lock()

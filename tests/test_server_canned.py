@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fixtures.server_harness import BASE, build_store, serving
-from kg.config import QUERIES_DIR
+from kg.config import queries_dir
 from server.canned import CannedQuery, ParameterError, load_queries
 from server.decorators import decorator_lines, parse
 
@@ -138,4 +138,4 @@ def test_parameter_typing(tmp_path):
 
 
 def test_every_shipped_query_loads():
-    assert REQUIRED <= set(load_queries(QUERIES_DIR))
+    assert REQUIRED <= set(load_queries(queries_dir()))

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fixtures.server_harness import BASE, fixture_graphs  # noqa: E402
 
-from kg.config import QUERIES_DIR  # noqa: E402
+from kg.config import queries_dir  # noqa: E402
 from kg.store import KnowledgeStore  # noqa: E402
 from server.canned import CannedQuery  # noqa: E402
 from server.sparql_text import replace_variables  # noqa: E402
@@ -71,7 +71,7 @@ def synthetic_store(path: Path, articles: int) -> None:
 def start_server(store: Path) -> tuple[subprocess.Popen, str]:
     code = (
         "from pathlib import Path\nfrom kg.config import Settings\nfrom server import serve\n"
-        f"if __name__ == '__main__':\n    serve(Settings(store=Path({str(store)!r})), port=0, threads=8, workers=4)\n"
+        f"if __name__ == '__main__':\n    serve(Settings.build(store=Path({str(store)!r}), port=0, threads=8, workers=4))\n"
     )
     log = open(store.parent / "server.log", "w")
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT)
@@ -102,7 +102,7 @@ def latency(url: str, store: Path, runs: int) -> None:
     session = requests.Session()
     print(f"{'query':16} {'rows':>6} {'direct ms':>10} {'HTTP ms':>9} {'ratio':>6}")
     for name, params in QUERIES:
-        query = CannedQuery.from_file(QUERIES_DIR / f"{name}.rq")
+        query = CannedQuery.from_file(queries_dir().joinpath(f"{name}.rq"))
         text, bindings = query.bind(params)
         text = replace_variables(text, {k: str(v) for k, v in bindings.items()})
 
