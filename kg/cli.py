@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from kg.config import ServerSettings, Settings, default
+from kg.config import IngestSettings, ServerSettings, Settings, default
+from kg.ledger import LedgerError
 from kg.readers import InputError, read_articles
 from kg.store import KnowledgeStore, StoreError
 from kg.vocab import PREFIXES
@@ -52,28 +53,50 @@ def main() -> None:
 @_store_option
 @_base_option
 @_model_option
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[Path, ...], store: Path, base_iri: str, model: str, quiet: bool) -> None:
+@click.option("--batch-size", type=int, default=None, show_default=_shown(IngestSettings, "batch_size"),
+              help="Articles per all-or-nothing write.")
+@click.option("--processes", type=int, default=None, help="NLP worker processes  [default: all cores].")
+@click.option("--dask", default=None, help="Run the NLP on this Dask scheduler, e.g. tcp://host:8786 (env KG_DASK).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or progress lines.")
+def ingest(paths: tuple[Path, ...], quiet: bool, **options: object) -> None:
     """Extract articles from seed-format .txt and .jsonl files (or directories) into the store.
 
-    Everything is read and checked first and written in one transaction: a bad
-    line stops the ingest with `file:line: problem` and the store is unchanged.
+    Everything is read and checked first: a bad line stops the ingest with
+    `file:line: problem` before anything is written. Articles are then written
+    in batches, each all-or-nothing; articles already stored unchanged are
+    skipped, so running the same command again after a crash completes it.
     """
-    from tqdm import tqdm
+    from kg.ingest import ingest as run_ingest
+    from kg.nlp import check_model
+    from kg.progress import IngestProgress
 
-    from kg.pipeline import Pipeline
-
-    settings = _settings(store=store, base_iri=base_iri, model=model)
+    settings = _settings(**options)
     try:
-        articles = read_articles(paths)
+        check_model(settings.model)
+        with IngestProgress(quiet=quiet) as progress:
+            summary = run_ingest(lambda: read_articles(paths), settings, progress=progress)
     except InputError as error:
         raise click.ClickException(f"{error} — nothing was written") from error
-    pipeline = Pipeline(settings)
-    with tqdm(total=len(articles), unit="article", disable=quiet, file=sys.stderr) as bar:
-        with _open(settings, read_only=False) as kg_store:
-            summary = pipeline.ingest(articles, kg_store, progress=bar.update)
-            total = len(kg_store)
-    click.echo(f"Ingested {summary}; the store at {settings.store} holds {total} quads.")
+    except (StoreError, LedgerError, RuntimeError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Ingested {summary}; store {settings.store}.")
+    if summary.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("articles", nargs=-1, required=True)
+@_store_option
+@_base_option
+def remove(articles: tuple[str, ...], **options: object) -> None:
+    """Remove articles (by IRI, or by the id they were ingested with); entities and the tie cube follow."""
+    from kg.ingest import remove as run_remove
+
+    try:
+        summary = run_remove(articles, _settings(**options))
+    except (StoreError, LedgerError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Removed {summary.removed} of {len(articles)} articles.")
 
 
 @main.command()

@@ -41,6 +41,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kg.config import Settings
+from kg.ingest import ingest
 from kg.pipeline import Pipeline
 from kg.readers import Article, read_jsonl
 from kg.store import KnowledgeStore
@@ -129,17 +130,17 @@ def read_predictions(store: KnowledgeStore, graphs: Iterable[str]) -> dict[str, 
     found = {graph: Predicted() for graph in graphs}
 
     def rows(query: str):
-        for solution in store.oxigraph.query(_PREFIXES + query):
+        for solution in store.oxigraph.query(_PREFIXES + query, use_default_graph_as_union=True):
             graph = solution["g"].value
             if graph in found:
                 yield found[graph], solution
 
-    for p, row in rows("SELECT ?g ?n { GRAPH ?g { ?g schema:mentions ?x . ?x a akg:Person ; schema:name ?n } }"):
+    for p, row in rows("SELECT ?g ?n { GRAPH ?g { ?g schema:mentions ?x } ?x a akg:Person ; schema:name ?n }"):
         p.persons.add(name_key(row["n"].value))
-    for p, row in rows("SELECT ?g ?c { GRAPH ?g { ?g schema:mentions ?x . ?x a akg:Country ; akg:isoCode ?c } }"):
+    for p, row in rows("SELECT ?g ?c { GRAPH ?g { ?g schema:mentions ?x } ?x a akg:Country ; akg:isoCode ?c }"):
         p.countries.add(row["c"].value)
-    for p, row in rows("""SELECT ?g ?x ?n { GRAPH ?g { ?g schema:mentions ?x . ?x a akg:Organization .
-                          { ?x schema:name ?n } UNION { ?x schema:alternateName ?n } } }"""):
+    for p, row in rows("""SELECT ?g ?x ?n { GRAPH ?g { ?g schema:mentions ?x } ?x a akg:Organization .
+                          { ?x schema:name ?n } UNION { ?x schema:alternateName ?n } }"""):
         p.organizations.setdefault(row["x"].value, set()).add(name_key(row["n"].value))
     types = {AKG + t: t for t in EVENT_TYPES}
     for p, row in rows("SELECT ?g ?t { GRAPH ?g { ?g akg:reports ?e . ?e a ?t } }"):
@@ -147,7 +148,7 @@ def read_predictions(store: KnowledgeStore, graphs: Iterable[str]) -> dict[str, 
             p.event_types.add(types[row["t"].value])
     pairs: dict[tuple[str, str], set[str]] = {}
     for _, row in rows("""SELECT ?g ?e ?c { GRAPH ?g { ?g akg:reports ?e .
-                          { ?e akg:involvesCountry ?x } UNION { ?e akg:party ?x } ?x akg:isoCode ?c } }"""):
+                          { ?e akg:involvesCountry ?x } UNION { ?e akg:party ?x } } ?x akg:isoCode ?c }"""):
         pairs.setdefault((row["g"].value, row["e"].value), set()).add(row["c"].value)
     for (graph, _), codes in pairs.items():
         if len(codes) == 2:
@@ -161,10 +162,10 @@ def _read_agreements(rows, found: dict[str, Predicted]) -> None:
     for _, row in rows("""SELECT ?g ?a (GROUP_CONCAT(DISTINCT ?c) AS ?parties) (SAMPLE(?n) AS ?count)
                           (GROUP_CONCAT(DISTINCT STR(?v)) AS ?usd) {
                           GRAPH ?g { ?g akg:reports ?a . ?a a akg:Agreement .
-                            OPTIONAL { ?a akg:party/akg:isoCode ?c }
                             OPTIONAL { ?a akg:agreementCount ?n }
                             OPTIONAL { ?a akg:value ?m . ?m schema:currency "USD" ; ?p ?v .
-                                       FILTER(?p IN (schema:value, schema:minValue, schema:maxValue)) } } }
+                                       FILTER(?p IN (schema:value, schema:minValue, schema:maxValue)) } }
+                          OPTIONAL { GRAPH ?g { ?a akg:party ?x } ?x akg:isoCode ?c } }
                           GROUP BY ?g ?a ORDER BY ?g ?a"""):
         key = (row["g"].value, row["a"].value)
         parties, count, usd = (row[name].value if row[name] is not None else "" for name in ("parties", "count", "usd"))
@@ -319,8 +320,9 @@ def evaluate(gold_path: str | Path, settings: Settings) -> Report:
 
 
 def _ingest_and_read(pipeline: Pipeline, articles: list[Article], directory: Path) -> list[Predicted]:
-    with KnowledgeStore(directory / "store") as store:
-        pipeline.ingest(articles, store)
+    settings = dataclasses.replace(pipeline.settings, store=directory / "store")
+    ingest(articles, settings, pipeline=pipeline)
+    with KnowledgeStore(settings.store, read_only=True) as store:
         graphs = [pipeline.builder.article_iri(article).value for article in articles]
         found = read_predictions(store, graphs)
     return [found[graph] for graph in graphs]

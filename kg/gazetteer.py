@@ -17,13 +17,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from kg.iris import slugify
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
-
-
-def slugify(text: str) -> str:
-    """ASCII, lower case, hyphen-separated: the local part of person/organisation IRIs."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
 def normalise(text: str) -> str:

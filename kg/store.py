@@ -1,4 +1,4 @@
-"""The persistent Oxigraph store, opened through rdflib (oxrdflib) and pyoxigraph.
+"""The embedded, on-disk Oxigraph store, opened through pyoxigraph (and rdflib/oxrdflib for rdflib users).
 
 rdflib users get a `Dataset` over the same store; everything on a hot path
 (writes, counts, queries) talks to the `pyoxigraph.Store` underneath, because
@@ -8,22 +8,23 @@ plain query string.
 Concurrency model: one process at a time may open a store read-write
 (RocksDB's lock). Readers such as the server open it read-only, which shows a
 snapshot taken at open time, and re-open when the *generation* changes: every
-successful write bumps a counter file inside the store directory. Writes are
-all-or-nothing (see `KnowledgeStore.replace_graphs`), across crashes too.
+successful write bumps a counter file inside the store directory. A write
+(`apply`) is one Oxigraph transaction, which a read-only opener sees entirely or
+not at all; `kg.writer` makes batches of them crash-safe.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph
 import rdflib
 from oxrdflib import OxigraphStore
 
+from kg.ledger import StoreChange
+
 GENERATION_FILE = "kg-generation"
-JOURNAL_FILE = "kg-journal"
 
 
 class StoreError(RuntimeError):
@@ -38,8 +39,6 @@ class KnowledgeStore:
         self.read_only = read_only
         self.oxigraph = _open(self.path, read_only)
         self.dataset = rdflib.Dataset(store=OxigraphStore(store=self.oxigraph), default_union=True)
-        if not read_only:
-            self._recover()
 
     def __enter__(self) -> KnowledgeStore:
         return self
@@ -61,54 +60,13 @@ class KnowledgeStore:
     def __len__(self) -> int:
         return len(self.oxigraph)
 
-    def replace_graphs(self, graphs: Mapping[pyoxigraph.NamedNode, Sequence[pyoxigraph.Quad]]) -> None:
-        """Replace each named graph by the given quads: all of them, or none.
-
-        Graphs new to the store go through pyoxigraph's bulk loader (several
-        times faster and leaner than a transaction), guarded by a journal
-        that names them before the first quad is written: if anything fails,
-        they are dropped again — at once on an exception, or by the next
-        writer to open the store after a crash. Graphs that already exist are
-        dropped and re-inserted in one SPARQL Update, which Oxigraph runs as
-        one transaction. Graphs not named here are never touched, which is
-        what makes re-ingesting an article idempotent.
-        """
+    def apply(self, change: StoreChange) -> None:
+        """Apply a batch's change in one transaction: drop graphs, replace graphs, delete, then insert triples."""
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only")
-        existing = [graph for graph in graphs if self.oxigraph.contains_named_graph(graph)]
-        new = [graph for graph in graphs if graph not in set(existing)]
-        self._write_journal(new)
-        try:
-            if new:
-                self.oxigraph.bulk_extend(quad for graph in new for quad in graphs[graph])
-            if existing:
-                operations = [f"DROP SILENT GRAPH {graph}" for graph in existing]
-                data = " ".join(_quad_to_sparql(quad) for graph in existing for quad in graphs[graph])
-                operations.append(f"INSERT DATA {{ {data} }}")
-                self.oxigraph.update(" ;\n".join(operations))
+        if change:
+            self.oxigraph.update(sparql_update(change))
             self.oxigraph.flush()
-        except BaseException:
-            self._recover()
-            raise
-        self._journal.unlink(missing_ok=True)
-        self.bump_generation()
-
-    @property
-    def _journal(self) -> Path:
-        return self.path / JOURNAL_FILE
-
-    def _write_journal(self, graphs: Iterable[pyoxigraph.NamedNode]) -> None:
-        scratch = self._journal.with_suffix(".tmp")
-        scratch.write_text("".join(f"{graph.value}\n" for graph in graphs), encoding="utf-8")
-        os.replace(scratch, self._journal)
-
-    def _recover(self) -> None:
-        """Drop the graphs an unfinished write was creating (named in the journal)."""
-        if not self._journal.exists():
-            return
-        for line in self._journal.read_text(encoding="utf-8").splitlines():
-            self.oxigraph.remove_graph(pyoxigraph.NamedNode(line))
-        self._journal.unlink()
 
     def generation(self) -> int:
         return read_generation(self.path)
@@ -119,6 +77,19 @@ class KnowledgeStore:
         scratch = target.with_suffix(".tmp")
         scratch.write_text(str(self.generation() + 1))
         os.replace(scratch, target)
+
+
+def sparql_update(change: StoreChange) -> str:
+    """The change as one SPARQL 1.1 Update request (its triples are N-Triples, which SPARQL reads as is)."""
+    operations = [f"DROP SILENT GRAPH <{graph}>" for graph in [*change.drop, *change.graphs]]
+    deletes = "".join(f"GRAPH <{graph}> {{\n{''.join(lines)}}}\n" for graph, lines in change.delete.items() if lines)
+    if deletes:
+        operations.append(f"DELETE DATA {{\n{deletes}}}")
+    inserts = [f"GRAPH <{graph}> {{\n{text}}}\n" for graph, text in change.graphs.items() if text]
+    inserts += [f"GRAPH <{graph}> {{\n{''.join(lines)}}}\n" for graph, lines in change.insert.items() if lines]
+    if inserts:
+        operations.append(f"INSERT DATA {{\n{''.join(inserts)}}}")
+    return " ;\n".join(operations)
 
 
 def read_generation(path: str | os.PathLike[str]) -> int:
@@ -137,8 +108,8 @@ def _open(path: Path, read_only: bool) -> pyoxigraph.Store:
             return pyoxigraph.Store.read_only(str(path))
         except OSError as error:
             raise StoreError(f"cannot open store {path} read-only: {error}") from error
-    path.mkdir(parents=True, exist_ok=True)
     try:
+        path.mkdir(parents=True, exist_ok=True)
         return pyoxigraph.Store(str(path))
     except OSError as error:
         if "lock" in str(error).lower():
@@ -147,11 +118,3 @@ def _open(path: Path, read_only: bool) -> pyoxigraph.Store:
                 "only one writer at a time is possible"
             ) from error
         raise StoreError(f"cannot open store {path}: {error}") from error
-
-
-def _quad_to_sparql(quad: pyoxigraph.Quad) -> str:
-    """One quad as a SPARQL `INSERT DATA` fragment (pyoxigraph terms print as N-Triples)."""
-    triple = f"{quad.subject} {quad.predicate} {quad.object} ."
-    if isinstance(quad.graph_name, pyoxigraph.DefaultGraph):
-        return triple
-    return f"GRAPH {quad.graph_name} {{ {triple} }}"

@@ -18,6 +18,7 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 WD = "http://www.wikidata.org/entity/"
+QB = "http://purl.org/linked-data/cube#"
 
 DEFAULT_BASE_IRI = "https://w3id.org/astana-kg/resource/"
 ONTOLOGY_GRAPH = "https://w3id.org/astana-kg/ontology"
@@ -34,6 +35,7 @@ PREFIXES = {
     "sem": SEM,
     "nif": NIF,
     "wd": WD,
+    "qb": QB,
 }
 
 #: The twelve event classes of the contract, keyed by their local name.
@@ -51,6 +53,16 @@ EVENT_TYPES = (
     "Statement",
     "Cultural",
 )
+
+
+def entities_graph(base_iri: str) -> str:
+    """The one graph holding the descriptions of persons, countries, organisations, roles and places."""
+    return f"{base_iri}graph/entities"
+
+
+def cube_graph(base_iri: str) -> str:
+    """The graph of the tie statistics (`kg.cube`)."""
+    return f"{base_iri}graph/cube"
 
 
 def akg(local: str) -> NamedNode:

@@ -9,9 +9,9 @@ import pytest
 
 from kg.config import Settings
 from kg.extract import Extractor
+from kg.ingest import ingest
 from kg.pipeline import Pipeline
 from kg.readers import Article, read_articles
-from kg.store import KnowledgeStore
 from kg.text import prepare
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -35,8 +35,7 @@ def store_path(tmp_path: Path) -> Path:
 def seeds_store(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) -> Path:
     """A store holding the 50 seed articles; read-only for the tests that share it."""
     path = tmp_path_factory.mktemp("seeds") / "store"
-    with KnowledgeStore(path) as store:
-        pipeline.ingest(read_articles([SEEDS]), store)
+    ingest(read_articles([SEEDS]), Settings.build(store=path), pipeline=pipeline)
     return path
 
 

@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from fixtures.server_harness import BASE, build_store, serving
+from kg.ledger import StoreChange
 from kg.store import KnowledgeStore
 
 ARTICLE = pyoxigraph.NamedNode(BASE + "article/late-news")
@@ -29,7 +30,8 @@ def test_ingest_while_serving_becomes_visible(server):
     with ThreadPoolExecutor(4) as readers:
         load = [readers.submit(requests.get, url, params={"query": "SELECT * { ?s ?p ?o } LIMIT 50"}) for _ in range(20)]
         with KnowledgeStore(server.store) as store:
-            store.replace_graphs({ARTICLE: [quad]})
+            store.apply(StoreChange(graphs={ARTICLE.value: f"{quad.triple} .\n"}))
+            store.bump_generation()
         assert [f.result().status_code for f in load] == [200] * 20, [f.result().text for f in load]
     written = time.monotonic()
     while not requests.get(url, params={"query": ASK}).json()["boolean"]:

@@ -1,0 +1,284 @@
+"""The writer's ledger: what each stored article contributed, and the full-text index, in SQLite beside the store.
+
+The store itself cannot say which article put a shared triple into the
+entities graph, or how much it added to a cube cell, yet both must stay exact
+when an article is replaced or removed. The ledger keeps, per article, its
+content hash (so unchanged articles are skipped), the ids of the entity
+triples it contributes and its cube cells; per entity triple a reference count;
+per cube cell its totals; and an FTS5 index of headlines, article text and
+entity names for search. Every query here is an index look-up: the cost of a
+write depends on the batch, never on the size of the store.
+
+Crash safety (see `kg.writer`): a batch is applied to the ledger together with
+a *pending* record holding the store change it implies, in one SQLite
+transaction; the change is then applied to the store, and the pending record
+deleted. Whoever opens the ledger for writing first re-applies any pending
+change (every change is idempotent), so the store catches up with the ledger.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sqlite3
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg import cube
+from kg.vocab import AKG, RDF, RDFS, SCHEMA
+
+LEDGER_FILE = "kg-ledger.sqlite3"
+SCHEMA_VERSION = "1"
+
+Triple = tuple[str, str, str]
+#: Entity kinds the search index lists, by their `rdf:type` (as an N-Triples term).
+SEARCH_KINDS = {f"<{AKG}{kind}>": kind for kind in ("Person", "Country", "Organization", "Place")}
+#: Predicates whose values name an entity in the search index.
+NAME_PREDICATES = (f"<{SCHEMA}name>", f"<{RDFS}label>", f"<{SCHEMA}alternateName>")
+_TYPE = f"<{RDF}type>"
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS article (
+    iri TEXT PRIMARY KEY, hash TEXT NOT NULL, source TEXT NOT NULL,
+    entities BLOB NOT NULL, cells TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS triple (
+    id INTEGER PRIMARY KEY, s TEXT NOT NULL, p TEXT NOT NULL, o TEXT NOT NULL, refs INTEGER NOT NULL,
+    UNIQUE (s, p, o));
+CREATE TABLE IF NOT EXISTS cell (
+    a TEXT NOT NULL, b TEXT NOT NULL, month TEXT NOT NULL, type TEXT NOT NULL,
+    ties INTEGER NOT NULL, scored INTEGER NOT NULL, tenths INTEGER NOT NULL,
+    agreements INTEGER NOT NULL, cents INTEGER NOT NULL,
+    PRIMARY KEY (a, b, month, type)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY, payload BLOB NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+    iri UNINDEXED, kind UNINDEXED, label, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+"""
+
+
+@dataclass
+class StoreChange:
+    """What one batch does to the store; applying it twice is the same as once.
+
+    `graphs` replace whole named graphs (N-Triples text), `drop` removes
+    graphs, `delete`/`insert` remove and add single triples (N-Triples lines)
+    of shared graphs. Backends apply drops, then deletes, then inserts.
+    """
+
+    graphs: dict[str, str] = field(default_factory=dict)
+    drop: list[str] = field(default_factory=list)
+    delete: dict[str, list[str]] = field(default_factory=dict)
+    insert: dict[str, list[str]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.graphs or self.drop or any(self.delete.values()) or any(self.insert.values()))
+
+    def dumps(self) -> bytes:
+        return zlib.compress(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    @staticmethod
+    def loads(payload: bytes) -> StoreChange:
+        change = pickle.loads(zlib.decompress(payload))
+        assert isinstance(change, StoreChange)
+        return change
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    iri: str
+    hash: str
+    source: str
+
+
+class LedgerError(RuntimeError):
+    """The ledger cannot be used; the message says why and what to do."""
+
+
+class Ledger:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        try:
+            if read_only:
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=FULL")
+                self.db.executescript(_DDL)
+                self._check_version()
+        except sqlite3.Error as error:
+            raise LedgerError(f"cannot open the ledger {self.path}: {error}") from error
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _check_version(self) -> None:
+        found = self.meta("schema")
+        if found is None:
+            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        elif found != SCHEMA_VERSION:
+            raise LedgerError(f"{self.path} has ledger schema {found}, this release reads {SCHEMA_VERSION}")
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def article(self, iri: str) -> StoredArticle | None:
+        row = self.db.execute("SELECT iri, hash, source FROM article WHERE iri = ?", (iri,)).fetchone()
+        return None if row is None else StoredArticle(*row)
+
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM article").fetchone()[0])
+
+    def cells(self) -> dict[cube.Key, cube.Measures]:
+        """Every cube cell (for checks; the writer reads only the pairs it touches)."""
+        return {tuple(row[:4]): tuple(row[4:]) for row in self.db.execute("SELECT * FROM cell")}  # type: ignore[misc]
+
+    def entity_triples(self) -> Iterator[Triple]:
+        yield from self.db.execute("SELECT s, p, o FROM triple")
+
+    def search(self, text: str, limit: int = 20, kinds: Iterable[str] = ()) -> list[tuple[str, str, str, float]]:
+        """(iri, kind, label, score) of the best matches, best first; every word counts as a prefix."""
+        query = fts_query(text)
+        if not query:
+            return []
+        kinds = tuple(kinds)
+        where = f" AND kind IN ({','.join('?' * len(kinds))})" if kinds else ""
+        rows = self.db.execute(
+            f"SELECT iri, kind, label, bm25(search, 0, 0, 10.0, 1.0) AS score FROM search "
+            f"WHERE search MATCH ?{where} ORDER BY score LIMIT ?", (query, *kinds, limit))
+        return [(iri, kind, label, -score) for iri, kind, label, score in rows]
+
+    def pending(self) -> list[tuple[int, StoreChange]]:
+        return [(row[0], StoreChange.loads(row[1])) for row in self.db.execute("SELECT id, payload FROM pending")]
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def add_pending(self, change: StoreChange) -> int:
+        cursor = self.db.execute("INSERT INTO pending (payload) VALUES (?)", (change.dumps(),))
+        return int(cursor.lastrowid or 0)
+
+    def done(self, pending_id: int) -> None:
+        self.db.execute("DELETE FROM pending WHERE id = ?", (pending_id,))
+
+    def forget_article(self, iri: str) -> tuple[dict[Triple, int], dict[cube.Key, cube.Measures]] | None:
+        """Remove an article; its entity triples (with -1 each) and cube cells, or None if not stored."""
+        row = self.db.execute("SELECT entities, cells FROM article WHERE iri = ?", (iri,)).fetchone()
+        if row is None:
+            return None
+        self.db.execute("DELETE FROM article WHERE iri = ?", (iri,))
+        self.db.execute("DELETE FROM search WHERE iri = ?", (iri,))
+        ids = array("q")
+        ids.frombytes(row[0])
+        triples: dict[Triple, int] = {}
+        for triple_id in ids:
+            found = self.db.execute("SELECT s, p, o FROM triple WHERE id = ?", (triple_id,)).fetchone()
+            triples[tuple(found)] = -1  # type: ignore[index]
+        return triples, _cells_from_json(row[1])
+
+    def remember_article(self, iri: str, hash_: str, source: str, triples: Iterable[Triple],
+                         cells: Mapping[cube.Key, cube.Measures], headline: str, body: str) -> None:
+        """Record an article; `adjust_references` must then be given its triples with +1 each."""
+        ids = array("q", (self._triple_id(triple) for triple in triples))
+        self.db.execute("INSERT INTO article VALUES (?, ?, ?, ?, ?)",
+                        (iri, hash_, source, ids.tobytes(), _cells_to_json(cells)))
+        self.db.execute("INSERT INTO search (iri, kind, label, body) VALUES (?, 'Article', ?, ?)",
+                        (iri, headline, body))
+
+    def _triple_id(self, triple: Triple) -> int:
+        self.db.execute("INSERT OR IGNORE INTO triple (s, p, o, refs) VALUES (?, ?, ?, 0)", triple)
+        return int(self.db.execute("SELECT id FROM triple WHERE s = ? AND p = ? AND o = ?", triple).fetchone()[0])
+
+    def adjust_references(self, deltas: Mapping[Triple, int]) -> tuple[list[Triple], list[Triple]]:
+        """Apply reference-count changes; the triples that appear (0 → n) and disappear (n → 0)."""
+        appeared, gone = [], []
+        for triple, delta in deltas.items():
+            if delta == 0:
+                continue
+            row = self.db.execute("SELECT refs FROM triple WHERE s = ? AND p = ? AND o = ?", triple).fetchone()
+            before = 0 if row is None else int(row[0])
+            after = before + delta
+            if after < 0:
+                raise LedgerError(f"reference count of {' '.join(triple)} would drop below zero")
+            if after == 0:
+                self.db.execute("DELETE FROM triple WHERE s = ? AND p = ? AND o = ?", triple)
+            else:
+                self.db.execute("INSERT INTO triple (s, p, o, refs) VALUES (?, ?, ?, ?) "
+                                "ON CONFLICT (s, p, o) DO UPDATE SET refs = excluded.refs", (*triple, after))
+            if before == 0 and after > 0:
+                appeared.append(triple)
+            elif before > 0 and after == 0:
+                gone.append(triple)
+        return appeared, gone
+
+    def reindex_entities(self, subjects: Iterable[str]) -> None:
+        """Rebuild the search rows of these entities from their current names."""
+        for subject in subjects:
+            iri = subject[1:-1]
+            self.db.execute("DELETE FROM search WHERE iri = ?", (iri,))
+            kinds = [SEARCH_KINDS[o] for (o,) in self.db.execute(
+                "SELECT o FROM triple WHERE s = ? AND p = ?", (subject, _TYPE)) if o in SEARCH_KINDS]
+            if not kinds:
+                continue
+            names = sorted({_literal_text(o) for (o,) in self.db.execute(
+                f"SELECT o FROM triple WHERE s = ? AND p IN ({','.join('?' * len(NAME_PREDICATES))})",
+                (subject, *NAME_PREDICATES))})
+            self.db.execute("INSERT INTO search (iri, kind, label, body) VALUES (?, ?, ?, '')",
+                            (iri, kinds[0], " · ".join(names)))
+
+    def pair_cells(self, pairs: Iterable[tuple[str, str]]) -> dict[cube.Key, cube.Measures]:
+        cells: dict[cube.Key, cube.Measures] = {}
+        for a, b in pairs:
+            for row in self.db.execute("SELECT * FROM cell WHERE a = ? AND b = ?", (a, b)):
+                cells[tuple(row[:4])] = tuple(row[4:])  # type: ignore[index]
+        return cells
+
+    def set_cells(self, cells: Mapping[cube.Key, cube.Measures]) -> None:
+        for key, measures in cells.items():
+            if measures[0] > 0:
+                self.db.execute("INSERT OR REPLACE INTO cell VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (*key, *measures))
+            else:
+                self.db.execute("DELETE FROM cell WHERE a = ? AND b = ? AND month = ? AND type = ?", key)
+
+
+def fts_query(text: str) -> str:
+    """User text as a safe FTS5 query: each word a quoted prefix term, all required."""
+    words = [word for word in "".join(c if c.isalnum() else " " for c in text).split() if word]
+    return " ".join(f'"{word}"*' for word in words[:12])
+
+
+def _literal_text(term: str) -> str:
+    """The lexical form of an N-Triples literal (names are plain or language-tagged strings)."""
+    if not term.startswith('"'):
+        return term
+    return str(json.loads(term[: term.rindex('"') + 1], strict=False))  # N-Triples escapes are JSON's
+
+
+def _cells_to_json(cells: Mapping[cube.Key, cube.Measures]) -> str:
+    return json.dumps([[*key, *measures] for key, measures in sorted(cells.items())], separators=(",", ":"))
+
+
+def _cells_from_json(text: str) -> dict[cube.Key, cube.Measures]:
+    return {tuple(row[:4]): tuple(row[4:]) for row in json.loads(text)}  # type: ignore[misc]

@@ -1,0 +1,212 @@
+"""The single writer: commits batches of article records so that readers see all of a batch or none of it.
+
+One batch is one unit of all-or-nothing, across exceptions, Ctrl-C, SIGTERM and
+SIGKILL (or power loss):
+
+1. In one SQLite transaction the ledger (`kg.ledger`) takes the batch — old
+   versions of replaced articles forgotten, new ones remembered, reference
+   counts and cube cells adjusted, the search index updated — and records the
+   *store change* that follows as a pending record.
+2. The store applies that change: for the embedded store one Oxigraph
+   transaction, which a reader sees entirely or not at all.
+3. The pending record is deleted and the store's generation bumped, so
+   servers re-open their snapshots.
+
+A crash after 1 leaves the pending record: the next writer re-applies it first
+(`recover`); changes are idempotent, so it does not matter whether step 2 had
+happened. SIGINT and SIGTERM arriving during the three steps wait until they
+are done, so an interrupted ingest always stops on a batch boundary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Protocol
+
+import pyoxigraph
+from pyoxigraph import Literal
+
+from kg import cube
+from kg.config import ontology_file
+from kg.ledger import NAME_PREDICATES, Ledger, StoreChange, Triple
+from kg.records import ArticleRecord
+from kg.vocab import ONTOLOGY_GRAPH, RDF, RDFS, cube_graph, entities_graph
+
+SKOLEM_PREFIX = "https://w3id.org/astana-kg/.well-known/genid/"
+_TYPE = f"<{RDF}type>"
+
+
+class Backend(Protocol):
+    """Where the graph lives: the embedded Oxigraph store, or a remote SPARQL store."""
+
+    def apply(self, change: StoreChange) -> None: ...
+
+    def bump_generation(self) -> None: ...
+
+
+@dataclass
+class BatchResult:
+    new: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    missing: int = 0  # removals of articles the store does not hold
+    quads: int = 0
+
+
+class Writer:
+    def __init__(self, backend: Backend, ledger: Ledger, base_iri: str) -> None:
+        self.backend = backend
+        self.ledger = ledger
+        self.base_iri = base_iri
+        self.entities = entities_graph(base_iri)
+        self.cube_graph = cube_graph(base_iri)
+        self.cube = cube.CubeWriter(base_iri)
+        self.recover()
+
+    def recover(self) -> int:
+        """Finish the store side of batches a crashed writer committed to the ledger only."""
+        pending = self.ledger.pending()
+        for pending_id, change in pending:
+            self.backend.apply(change)
+            with self.ledger.transaction():
+                self.ledger.done(pending_id)
+        if pending:
+            self.backend.bump_generation()
+        return len(pending)
+
+    def stored_hash(self, iri: str) -> str | None:
+        stored = self.ledger.article(iri)
+        return None if stored is None else stored.hash
+
+    def commit(self, records: Sequence[ArticleRecord] = (), removals: Sequence[str] = ()) -> BatchResult:
+        """Write one batch: these articles added or replaced, those removed; all of it or nothing."""
+        result = BatchResult()
+        with deferred_signals():
+            with self.ledger.transaction():
+                change = self._plan(records, removals, result)
+                pending_id = self.ledger.add_pending(change) if change else None
+            if pending_id is not None:
+                self.backend.apply(change)
+                with self.ledger.transaction():
+                    self.ledger.done(pending_id)
+                self.backend.bump_generation()
+        return result
+
+    def _plan(self, records: Sequence[ArticleRecord], removals: Sequence[str], result: BatchResult) -> StoreChange:
+        change = StoreChange()
+        references: dict[Triple, int] = {}
+        cells: dict[cube.Key, cube.Measures] = {}
+
+        def forget(iri: str) -> bool:
+            old = self.ledger.forget_article(iri)
+            if old is None:
+                return False
+            for triple, delta in old[0].items():
+                references[triple] = references.get(triple, 0) + delta
+            for key, measures in old[1].items():
+                cells[key] = cube.add(cells.get(key, cube.ZERO), measures, -1)
+            return True
+
+        for iri in removals:
+            if forget(iri):
+                change.drop.append(iri)
+                result.removed += 1
+            else:
+                result.missing += 1
+        for record in records:
+            if self.stored_hash(record.iri) == record.content_hash:
+                result.unchanged += 1
+                continue
+            if forget(record.iri):
+                result.replaced += 1
+            else:
+                result.new += 1
+            contributed = dict(record.cells)
+            self.ledger.remember_article(record.iri, record.content_hash, record.source, record.entities,
+                                         contributed, record.headline, record.body)
+            for triple in record.entities:
+                references[triple] = references.get(triple, 0) + 1
+            for key, measures in contributed.items():
+                cells[key] = cube.add(cells.get(key, cube.ZERO), measures)
+            change.graphs[record.iri] = record.triples
+            result.quads += record.quads
+
+        appeared, gone = self.ledger.adjust_references(references)
+        change.insert[self.entities] = [_line(triple) for triple in appeared]
+        change.delete[self.entities] = [_line(triple) for triple in gone]
+        self.ledger.reindex_entities({s for s, p, _ in appeared + gone if p in NAME_PREDICATES or p == _TYPE})
+        self._plan_cube(cells, change)
+        self._plan_ontology(change)
+        return change
+
+    def _plan_cube(self, deltas: dict[cube.Key, cube.Measures], change: StoreChange) -> None:
+        pairs = {(a, b) for a, b, _, _ in deltas}
+        before = self.ledger.pair_cells(pairs)
+        after = dict(before)
+        for key, measures in deltas.items():
+            after[key] = cube.add(after.get(key, cube.ZERO), measures)
+        self.ledger.set_cells({key: after[key] for key in deltas})
+        old, new = self.cube.triples(before), self.cube.triples(after)
+        change.delete[self.cube_graph] = [line + "\n" for line in sorted(old - new)]
+        change.insert[self.cube_graph] = [line + "\n" for line in sorted(new - old)]
+
+    def _plan_ontology(self, change: StoreChange) -> None:
+        """Load the ontology (and the cube's data sets) when the store does not hold this release's."""
+        text = ontology_ntriples()
+        digest = hashlib.sha256((text + self.base_iri).encode()).hexdigest()
+        if self.ledger.meta("ontology") == digest:
+            return
+        self.ledger.set_meta("ontology", digest)
+        change.graphs[ONTOLOGY_GRAPH] = text
+        change.insert.setdefault(self.cube_graph, []).extend(line + "\n" for line in self.cube.dataset_triples())
+        for graph, label in ((self.entities, _ENTITIES_LABEL), (self.cube_graph, _CUBE_LABEL)):
+            change.insert.setdefault(graph, []).append(f"<{graph}> <{RDFS}label> {Literal(label, language='en')} .\n")
+
+
+_ENTITIES_LABEL = "Entities: the one description of every person, country, organisation, role and place"
+_CUBE_LABEL = "Tie statistics per country pair, month and type (RDF Data Cube)"
+
+
+def _line(triple: Triple) -> str:
+    return f"{triple[0]} {triple[1]} {triple[2]} .\n"
+
+
+def ontology_ntriples() -> str:
+    """The OWL ontology as N-Triples, blank nodes skolemised to IRIs numbered in parse order.
+
+    SPARQL `INSERT DATA` would give blank nodes fresh ids on every load; the
+    ontology must be the very same triples each time it is written.
+    """
+    stable: dict[pyoxigraph.BlankNode, pyoxigraph.NamedNode] = {}
+
+    def fixed(term):  # type: ignore[no-untyped-def]
+        if isinstance(term, pyoxigraph.BlankNode):
+            return stable.setdefault(term, pyoxigraph.NamedNode(f"{SKOLEM_PREFIX}ontology-{len(stable)}"))
+        return term
+
+    triples = pyoxigraph.parse(ontology_file("akg.ttl").read_bytes(), format=pyoxigraph.RdfFormat.TURTLE)
+    return "".join(f"{fixed(t.subject)} {t.predicate} {fixed(t.object)} .\n" for t in triples)
+
+
+@contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block is done, then deliver the first to the handler in place before."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {sig: signal.signal(sig, lambda number, _frame: received.append(number))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    for number in received[:1]:
+        signal.raise_signal(number)  # now handled as the process would have: KeyboardInterrupt, a stop flag, exit
