@@ -54,12 +54,14 @@ def _positive(owner: object, *names: str) -> None:
 @dataclass(frozen=True)
 class IngestSettings:
     batch_size: int = 1000  # articles written per all-or-nothing batch
-    processes: int = field(default_factory=lambda: os.cpu_count() or 1)  # NLP worker processes
+    processes: int | None = None  # NLP worker processes; None: every core, for inputs large enough to pay off
     max_chars: int = 200_000  # longer article bodies are cut into parts of at most this many characters
     dask: str | None = field(default_factory=lambda: _env("KG_DASK"))  # scheduler address, e.g. tcp://host:8786
 
     def __post_init__(self) -> None:
-        _positive(self, "batch_size", "processes")
+        _positive(self, "batch_size")
+        if self.processes is not None:
+            _positive(self, "processes")
         if self.max_chars < 1000:
             raise ValueError(f"max-chars must be at least 1000, not {self.max_chars!r}")
 

@@ -201,8 +201,8 @@ def _integer(value: int) -> Literal:
 
 
 def _decimal(value: Decimal) -> Literal:
-    text = format(value.normalize(), "f")
-    return Literal(text if "." in text else text + ".0", datatype=NamedNode(XSD + "decimal"))
+    """Oxigraph's canonical form ("0", "-0.6"), so the triples read back are the triples written."""
+    return Literal(format(value.normalize(), "f"), datatype=NamedNode(XSD + "decimal"))
 
 
 # -- from scratch ---------------------------------------------------------------------------------
@@ -218,7 +218,7 @@ def recompute(select: Callable[[str], Iterable[Mapping[str, object]]]) -> dict[K
     for row in select(_TIES_QUERY):
         article = row["article"].value  # type: ignore[attr-defined]
         per_article[article].add((row["s"], row["p"], row["o"]))
-        date = row.get("published")
+        date = row["published"]
         published[article] = dt.date.fromisoformat(date.value) if date is not None else None  # type: ignore[attr-defined]
     cells: dict[Key, Measures] = {}
     for article, triples in per_article.items():
@@ -234,7 +234,7 @@ SELECT ?article ?s ?p ?o ?published WHERE {
   ?tie a akg:Tie ; prov:wasDerivedFrom ?article .
   OPTIONAL { ?article schema:datePublished ?published }
   {
-    BIND(?tie AS ?s) ?tie ?p ?o
+    ?tie ?p ?o BIND(?tie AS ?s)
   } UNION {
     ?tie akg:tieOf ?s . ?s ?p ?o . FILTER(?p IN (akg:agreementCount, akg:value))
   } UNION {

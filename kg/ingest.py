@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -37,7 +38,8 @@ log = logging.getLogger("kg.ingest")
 
 #: Articles per task sent to a worker: enough for `nlp.pipe` batching, small enough to keep all busy.
 CHUNK = 64
-#: Fewer articles than this to process are read in this process: starting workers would cost more.
+#: Unless told how many processes to use, fewer articles than this are read in this process:
+#: starting workers (each loads the model) would cost more than it saves.
 PARALLEL_FROM = 4 * CHUNK
 
 Articles = Callable[[], Iterable[Article]]
@@ -174,15 +176,15 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 def _records(articles: Iterable[Article], count: int, settings: Settings,
              pipeline: Pipeline | None) -> Iterator[ArticleRecord | Failure]:
     """Records in input order, from wherever the NLP runs (`count` articles)."""
-    if pipeline is not None or (settings.ingest.dask is None and
-                                (settings.ingest.processes == 1 or count < PARALLEL_FROM)):
+    processes = settings.ingest.processes or (os.cpu_count() or 1 if count >= PARALLEL_FROM else 1)
+    if pipeline is not None or (settings.ingest.dask is None and processes == 1):
         yield from (pipeline or _pipeline(settings)).records(articles)
         return
     chunks = _batches(articles, CHUNK)
     if settings.ingest.dask is not None:
         yield from _on_dask(chunks, settings)
     else:
-        yield from _on_processes(chunks, settings)
+        yield from _on_processes(chunks, settings, processes)
 
 
 @lru_cache(maxsize=1)
@@ -208,11 +210,11 @@ def _in_order(submit: Callable[[list[Article]], Any], chunks: Iterable[list[Arti
         yield from in_flight.popleft().result()
 
 
-def _on_processes(chunks: Iterable[list[Article]], settings: Settings) -> Iterator[ArticleRecord | Failure]:
+def _on_processes(chunks: Iterable[list[Article]], settings: Settings,
+                  workers: int) -> Iterator[ArticleRecord | Failure]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = settings.ingest.processes
     context = multiprocessing.get_context("spawn")  # never fork a process holding RocksDB and SQLite handles
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         yield from _in_order(lambda chunk: pool.submit(process_chunk, settings, chunk), chunks, 3 * workers)

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from pyoxigraph import NamedNode
 
 from kg import cube
 from kg.extraction import Extraction
@@ -51,19 +54,24 @@ def content_hash(article: Article, fingerprint: str) -> str:
 def build_record(builder: GraphBuilder, extraction: Extraction, fingerprint: str) -> ArticleRecord:
     article = extraction.article
     iri = builder.article_iri(article)
-    triples = list(builder.article_triples(extraction, iri))
-    entities = tuple(dict.fromkeys((str(s), str(p), str(o)) for s, p, o in builder.entity_triples(extraction)))
-    cells = cube.contributions(triples, article.published)
     counts = (len(extraction.persons) + len(extraction.countries) + len(extraction.organizations),
               len(extraction.events), len(extraction.agreements), len(getattr(extraction, "ties", ())))
+    return assemble(article, iri, builder.article_triples(extraction, iri), builder.entity_triples(extraction),
+                    fingerprint, counts)
+
+
+def assemble(article: Article, iri: NamedNode, triples: Iterable[tuple], entity_triples: Iterable[tuple],
+             fingerprint: str, counts: tuple[int, int, int, int] = (0, 0, 0, 0)) -> ArticleRecord:
+    """A record from an article's graph and entity contributions (pyoxigraph terms), with its cube cells."""
+    unique = list(dict.fromkeys(triples))
     return ArticleRecord(
         iri=iri.value,
         source=article.source,
         content_hash=content_hash(article, fingerprint),
-        triples="".join(f"{s} {p} {o} .\n" for s, p, o in dict.fromkeys(triples)),
-        quads=len(set(triples)),
-        entities=entities,
-        cells=tuple(sorted(cells.items())),
+        triples="".join(f"{s} {p} {o} .\n" for s, p, o in unique),
+        quads=len(unique),
+        entities=tuple(dict.fromkeys((str(s), str(p), str(o)) for s, p, o in entity_triples)),
+        cells=tuple(sorted(cube.contributions(unique, article.published).items())),
         headline=article.title,
         body=article.text,
         counts=counts,
