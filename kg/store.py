@@ -106,12 +106,12 @@ def _open(path: Path, read_only: bool) -> pyoxigraph.Store:
             raise StoreError(f"no store at {path}: run `kg ingest` first")
         try:
             return pyoxigraph.Store.read_only(str(path))
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # RocksDB says RuntimeError for a store still being created
             raise StoreError(f"cannot open store {path} read-only: {error}") from error
     try:
         path.mkdir(parents=True, exist_ok=True)
         return pyoxigraph.Store(str(path))
-    except OSError as error:
+    except (OSError, RuntimeError) as error:
         if "lock" in str(error).lower():
             raise StoreError(
                 f"store {path} is open for writing by another process (another `kg ingest`?); "

@@ -1,22 +1,30 @@
-"""SHACL validation of the whole store against `ontology/shapes.ttl`.
+"""`kg validate`: the store's integrity (each triple once, the tie cube and the entities graph exact) and SHACL.
 
-Runs without RDFS inference on purpose: the shapes target every event class
-explicitly, and owlrl's inference corrupts `xsd:gMonthDay` literals for the
-rest of the process (partial dates would then fail).
+Integrity comes first because it is what the writer guarantees: every triple
+in exactly one graph, a cube equal to a from-scratch aggregation of the ties,
+and an entities graph equal to what the ledger says the stored articles
+contribute. Then the union of the data graphs is checked against
+`ontology/shapes.ttl` with pyshacl, without RDFS inference on purpose: the
+shapes target every event class explicitly, and owlrl's inference corrupts
+`xsd:gMonthDay` literals for the rest of the process (partial dates would then
+fail).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph
 import pyshacl
 import rdflib
 
+from kg import cube
 from kg.config import ontology_file
 from kg.export import statements
+from kg.ledger import Ledger
 from kg.store import KnowledgeStore
-from kg.vocab import ONTOLOGY_GRAPH
+from kg.vocab import ONTOLOGY_GRAPH, PREFIXES, cube_graph, entities_graph
+from kg.writer import graph_labels
 
 
 @dataclass
@@ -24,10 +32,48 @@ class ValidationReport:
     conforms: bool
     text: str
     triples: int
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
-def validate(store: KnowledgeStore) -> ValidationReport:
-    """Validate the union of the article graphs (the ontology graph is the schema, not data)."""
+def integrity(store: KnowledgeStore, ledger: Ledger, base_iri: str) -> list[str]:
+    """What breaks the writer's guarantees, one line each (empty when none).
+
+    A store whose last write was interrupted is consistent (readers see the
+    state before that batch) but its ledger is one batch ahead, so the entities
+    graph is then compared by the next writer, after it finished the batch.
+    """
+    problems = []
+    union = {"use_default_graph_as_union": True, "prefixes": PREFIXES}
+    total = int(next(iter(store.oxigraph.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **union)))["n"].value)
+    distinct = int(next(iter(store.oxigraph.query(
+        "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", **union)))["n"].value)
+    if total != distinct:
+        problems.append(f"{total - distinct} triples are stated in more than one graph")
+    writer = cube.CubeWriter(base_iri)
+    expected = writer.triples(cube.recompute(lambda query: store.oxigraph.query(query, **union)))
+    found = {f"{q.subject} {q.predicate} {q.object} ." for q in
+             store.oxigraph.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(cube_graph(base_iri)))}
+    found -= {*writer.dataset_triples(), graph_labels(base_iri)[cube_graph(base_iri)]}
+    if found != expected:
+        problems.append(f"the tie cube differs from the ties in the store: {len(found - expected)} observation "
+                        f"triples too many, {len(expected - found)} missing")
+    if ledger.pending():
+        return problems
+    stored = {f"{q.subject} {q.predicate} {q.object} ." for q in store.oxigraph.quads_for_pattern(
+        None, None, None, pyoxigraph.NamedNode(entities_graph(base_iri)))}
+    contributed = {f"{s} {p} {o} ." for s, p, o in ledger.entity_triples()}
+    contributed.add(graph_labels(base_iri)[entities_graph(base_iri)])
+    if stored != contributed:
+        problems.append(f"the entities graph differs from what the stored articles describe: "
+                        f"{len(stored - contributed)} triples too many, {len(contributed - stored)} missing")
+    return problems
+
+
+def validate(store: KnowledgeStore, ledger: Ledger | None = None) -> ValidationReport:
+    """Integrity (when the store has a ledger, i.e. was written by `kg ingest`), then SHACL over the data graphs."""
+    base_iri = ledger.meta("base_iri") if ledger is not None else None
+    problems = integrity(store, ledger, base_iri) if ledger is not None and base_iri is not None else []
     quads = (q for q in store.oxigraph.quads_for_pattern(None, None, None, None)
              if q.graph_name != pyoxigraph.NamedNode(ONTOLOGY_GRAPH))
     data = rdflib.Graph()
@@ -36,4 +82,7 @@ def validate(store: KnowledgeStore) -> ValidationReport:
     shapes = rdflib.Graph().parse(data=ontology_file("shapes.ttl").read_text(encoding="utf-8"), format="turtle")
     ontology = rdflib.Graph().parse(data=ontology_file("akg.ttl").read_text(encoding="utf-8"), format="turtle")
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none")
-    return ValidationReport(bool(conforms), text, len(data))
+    text = "".join(f"Integrity: {problem}\n" for problem in problems) + ("" if conforms else text)
+    notes = ["the last write was interrupted; the next `kg ingest` or `kg remove` finishes it"
+             ] if ledger is not None and ledger.pending() else []
+    return ValidationReport(bool(conforms) and not problems, text, len(data), problems, notes)

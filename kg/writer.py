@@ -33,7 +33,7 @@ from pyoxigraph import Literal
 
 from kg import cube
 from kg.config import ontology_file
-from kg.ledger import NAME_PREDICATES, Ledger, StoreChange, Triple
+from kg.ledger import NAME_PREDICATES, Ledger, LedgerError, StoreChange, Triple
 from kg.records import ArticleRecord
 from kg.vocab import ONTOLOGY_GRAPH, RDF, RDFS, cube_graph, entities_graph
 
@@ -67,6 +67,10 @@ class Writer:
         self.entities = entities_graph(base_iri)
         self.cube_graph = cube_graph(base_iri)
         self.cube = cube.CubeWriter(base_iri)
+        found = ledger.meta("base_iri")
+        if found is not None and found != base_iri:
+            raise LedgerError(f"this store holds resources minted under {found}; give --base-iri {found} "
+                              "or use another store")
         self.recover()
 
     def recover(self) -> int:
@@ -163,14 +167,20 @@ class Writer:
         if self.ledger.meta("ontology") == digest:
             return
         self.ledger.set_meta("ontology", digest)
+        self.ledger.set_meta("base_iri", self.base_iri)
         change.graphs[ONTOLOGY_GRAPH] = text
         change.insert.setdefault(self.cube_graph, []).extend(line + "\n" for line in self.cube.dataset_triples())
-        for graph, label in ((self.entities, _ENTITIES_LABEL), (self.cube_graph, _CUBE_LABEL)):
-            change.insert.setdefault(graph, []).append(f"<{graph}> <{RDFS}label> {Literal(label, language='en')} .\n")
+        for graph, line in graph_labels(self.base_iri).items():
+            change.insert.setdefault(graph, []).append(line + "\n")
 
 
-_ENTITIES_LABEL = "Entities: the one description of every person, country, organisation, role and place"
-_CUBE_LABEL = "Tie statistics per country pair, month and type (RDF Data Cube)"
+def graph_labels(base_iri: str) -> dict[str, str]:
+    """The shared graphs' own descriptions (a graph IRI is a resource too, and dereferences), by graph."""
+    labels = {entities_graph(base_iri): "Entities: the one description of every person, country, organisation, "
+                                        "role and place",
+              cube_graph(base_iri): "Tie statistics per country pair, month and type (RDF Data Cube)"}
+    return {graph: f"<{graph}> <{RDFS}label> {Literal(label, language='en')} ." for graph, label in labels.items()}
+
 
 
 def _line(triple: Triple) -> str:

@@ -27,6 +27,7 @@ from kg.readers import Article
 from kg.records import ArticleRecord, assemble
 from kg.store import KnowledgeStore
 from kg.vocab import AKG, PREFIXES, RDF, SCHEMA, XSD, cube_graph, entities_graph
+from kg.writer import graph_labels
 
 BASE = "https://w3id.org/astana-kg/resource/"
 COUNTRIES = ("FR", "KZ", "CN", "US")
@@ -166,9 +167,7 @@ def test_entities_cube_and_index_stay_exact_after_any_writes(tmp_path_factory, h
 
 def _labels() -> set[str]:
     """The graphs' own labels, written once with the ontology."""
-    return {f'<{g}> <http://www.w3.org/2000/01/rdf-schema#label> {label} .' for g, label in (
-        (entities_graph(BASE), '"Entities: the one description of every person, country, organisation, role and place"@en'),
-        (cube_graph(BASE), '"Tie statistics per country pair, month and type (RDF Data Cube)"@en'))}
+    return set(graph_labels(BASE).values())
 
 
 def test_cube_cells_add_up(tmp_path):
