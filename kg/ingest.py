@@ -180,11 +180,10 @@ def _records(articles: Iterable[Article], count: int, settings: Settings,
     if pipeline is not None or (settings.ingest.dask is None and processes == 1):
         yield from (pipeline or _pipeline(settings)).records(articles)
         return
-    chunks = _batches(articles, CHUNK)
     if settings.ingest.dask is not None:
-        yield from _on_dask(chunks, settings)
+        yield from _on_dask(articles, count, settings)
     else:
-        yield from _on_processes(chunks, settings, processes)
+        yield from _on_processes(articles, count, settings, processes)
 
 
 @lru_cache(maxsize=1)
@@ -210,23 +209,30 @@ def _in_order(submit: Callable[[list[Article]], Any], chunks: Iterable[list[Arti
         yield from in_flight.popleft().result()
 
 
-def _on_processes(chunks: Iterable[list[Article]], settings: Settings,
+def _chunks(articles: Iterable[Article], count: int, workers: int) -> Iterator[list[Article]]:
+    """Tasks of up to `CHUNK` articles, smaller when the input is small so every worker gets some."""
+    return _batches(articles, max(1, min(CHUNK, -(-count // (2 * workers)))))
+
+
+def _on_processes(articles: Iterable[Article], count: int, settings: Settings,
                   workers: int) -> Iterator[ArticleRecord | Failure]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")  # never fork a process holding RocksDB and SQLite handles
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from _in_order(lambda chunk: pool.submit(process_chunk, settings, chunk), chunks, 3 * workers)
+        yield from _in_order(lambda chunk: pool.submit(process_chunk, settings, chunk),
+                             _chunks(articles, count, workers), 3 * workers)
 
 
-def _on_dask(chunks: Iterable[list[Article]], settings: Settings) -> Iterator[ArticleRecord | Failure]:
+def _on_dask(articles: Iterable[Article], count: int, settings: Settings) -> Iterator[ArticleRecord | Failure]:
     try:
         from distributed import Client
     except ImportError as error:
         raise StoreError("--dask needs the dask extra: pip install 'astana-kg[dask]'") from error
     with Client(settings.ingest.dask) as client:
         workers = max(1, sum(client.nthreads().values()))
-        yield from _in_order(lambda chunk: client.submit(process_chunk, settings, chunk, pure=False), chunks,
-                             3 * workers)
+        log.info("ingest: extraction on the Dask cluster at %s (%d worker threads)", settings.ingest.dask, workers)
+        yield from _in_order(lambda chunk: client.submit(process_chunk, settings, chunk, pure=False),
+                             _chunks(articles, count, workers), 3 * workers)
 
