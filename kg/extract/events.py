@@ -20,9 +20,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.agreements import (
-    AGREEMENT_NOUNS,
     SECTOR_PATTERN,
-    SIGNING_TRIGGERS,
     agreement_count,
     concludes_talks,
     exchanged_documents,
@@ -32,6 +30,10 @@ from kg.extract.agreements import (
 )
 from kg.extract.cameo import GOLDSTEIN, cameo_code
 from kg.extract.dates import find_date
+from kg.extract.lexicon import (AGREEMENT_NOUNS, BENEFICIARY_NOUNS, FUTURE_GOVERNORS, GATHERED_HOLDERS, GATHERED_STATES,
+                               HEADLINE_ONLY, HONOURS, HOSTILE_NOUNS, MULTILATERAL_MODIFIERS, NEED_AMOUNT, OBJECT_TRIGGERS,
+                               PAIR_TRIGGERS, PLACE_NOUNS, PLACE_PREPOSITIONS, SIGNED_OBJECTS, STATE_KINDS,
+                               TOPIC_PREPOSITIONS, TRAVEL_LEMMAS, TRIGGERS, WEAK_TRIGGERS)
 from kg.extract.mentions import Mentions
 from kg.extract.money import find_amounts
 from kg.extract.sentences import sentence_of, sentence_start, sentences, span_text, text_of
@@ -39,59 +41,13 @@ from kg.extraction import Agreement, Event, Evidence, PartialDate
 from kg.gazetteer import Gazetteer
 from kg.readers import Article
 
-#: trigger lemma → event type; nouns and verbs alike.
-TRIGGERS = {
-    "meet": "Meeting", "meeting": "Meeting", "talk": "Meeting", "talks": "Meeting", "negotiation": "Meeting",
-    "receive": "Meeting", "host": "Meeting", "consultation": "Meeting", "phone": "Meeting",
-    "conversation": "Meeting", "discuss": "Meeting",
-    "visit": "Visit", "arrive": "Visit", "trip": "Visit", "tour": "Visit", "travel": "Visit",
-    "summit": "Summit", "forum": "Summit", "conference": "Summit", "congress": "Summit", "convene": "Summit",
-    **dict.fromkeys(SIGNING_TRIGGERS, "AgreementSigning"),
-    "ratify": "Ratification", "ratification": "Ratification",
-    "aid": "Aid", "assistance": "Aid", "relief": "Aid", "pledge": "Aid",
-    "donate": "Aid", "donation": "Aid", "grant": "Aid", "loan": "Aid",
-    "export": "Trade", "import": "Trade", "trade": "Trade", "turnover": "Trade", "investment": "Trade",
-    "invest": "Trade",
-    "election": "Election", "elect": "Election", "vote": "Election", "turnout": "Election",
-    "ballot": "Election", "poll": "Election", "referendum": "Election",
-    "appoint": "Appointment", "appointment": "Appointment", "nominate": "Appointment",
-    "award": "Award", "prize": "Award", "confer": "Award", "bestow": "Award",
-    "medal": "Award", "honor": "Award", "honour": "Award",
-    "festival": "Cultural", "exhibition": "Cultural", "concert": "Cultural", "film": "Cultural",
-    "museum": "Cultural", "heritage": "Cultural", "theatre": "Cultural", "theater": "Cultural",
-    "premiere": "Cultural", "performance": "Cultural", "art": "Cultural", "culture": "Cultural",
-    "championship": "Cultural", "tournament": "Cultural", "olympiad": "Cultural", "anniversary": "Cultural",
-    "commemorate": "Cultural", "album": "Cultural", "music": "Cultural", "expo": "Summit", "panel": "Summit",
-    "reiterate": "Statement", "state": "Statement", "emphasize": "Statement", "emphasise": "Statement",
-    "stress": "Statement", "urge": "Statement", "outline": "Statement", "announce": "Statement",
-    "say": "Statement", "statement": "Statement", "declare": "Statement", "reaffirm": "Statement",
-    "call": "Statement", "warn": "Statement", "write": "Statement",
-}
 _TRIGGER_IDS = frozenset(get_string_id(word) for word in TRIGGERS)
-#: Which triggers need a second cue in the sentence to count (too common otherwise).
-_WEAK = {"conversation": ("phone", "telephone"), "discuss": (), "receive": (), "write": (), "call": (),
-         "host": (), "art": (), "culture": (), "state": (), "say": (), "announce": (), "music": (), "film": (),
-         "turnover": ("trade",), "poll": ("election", "vote"),
-         "tour": ("visit",), "honor": ("award", "order"), "honour": ("award", "order")}
-#: Triggers that report an event only beside a sum of money ("trade hit $171.5 billion", "a €300m loan");
-#: talks merely *on* trade or investment are not Trade.
-_NEED_AMOUNT = frozenset({"trade", "investment", "invest", "grant", "loan", "export", "import", "pledge"})
-#: Statement verbs that count only in the headline, where the stated position is the news.
-_HEADLINE_ONLY = frozenset({"say", "write", "call", "announce", "outline", "reaffirm", "reiterate"})
-#: Modifiers that make a "meeting" multilateral: "Annual General Meeting", "Council of Foreign Ministers".
-_MULTILATERAL = frozenset("annual general ministerial ministers council plenary summit anniversary".split())
-_FUTURE_GOVERNORS = frozenset(
-    "plan intend expect schedule invite invitation aim agree prepare preparation hope propose set going due need"
-    .split())
-#: Gazetteer kinds of organisations through which their country acts.
-STATE_KINDS = frozenset({"ministry", "government", "parliament", "court", "agency"})
 _TWO_SIDES = re.compile(
     r"\b(?:the two|both) (?:sides|leaders|countries|governments|ministers|presidents|parties|states|nations)\b"
     r"|\bthe (?:presidents|leaders|sides|parties|delegations|heads of state|prime ministers|foreign ministers)\b",
     re.I)
 #: "bilateral trade", "mutual investment": a lone actor's partner is the pair the article is about.
 _BILATERAL = re.compile(r"\b(?:bilateral|mutual|two-way)\b", re.I)
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "throughout", "within", "inside"})
 
 
 @dataclass
@@ -218,19 +174,19 @@ class EventExtractor:
             key = lemma if lemma in TRIGGERS else token.lower_ if token.lower_ in TRIGGERS else None
             if key is None or token.pos_ not in ("VERB", "NOUN", "PROPN", "AUX"):
                 continue
-            if key in _NEED_AMOUNT and not has_amount:
+            if key in NEED_AMOUNT and not has_amount:
                 continue
-            if key in _HEADLINE_ONLY and not in_headline:
+            if key in HEADLINE_ONLY and not in_headline:
                 continue
-            if key in _WEAK and key not in _HEADLINE_ONLY and (
-                    not _WEAK[key] or not any(cue in text for cue in _WEAK[key])):
-                if key not in ("host", "discuss", "receive") or not self._has_person_object(token):
+            if key in WEAK_TRIGGERS and key not in HEADLINE_ONLY and (
+                    not WEAK_TRIGGERS[key] or not any(cue in text for cue in WEAK_TRIGGERS[key])):
+                if key not in OBJECT_TRIGGERS or not self._has_person_object(token):
                     continue
             event_type = TRIGGERS[key]
             if key == "call" and any(cue in text for cue in ("phone", "telephone")):
                 event_type = "Meeting"
             if event_type == "Meeting" and token.pos_ in ("NOUN", "PROPN") and (any(
-                    t.lower_ in _MULTILATERAL and not (t.lower_ == "summit" and t.head.i == token.i)
+                    t.lower_ in MULTILATERAL_MODIFIERS and not (t.lower_ == "summit" and t.head.i == token.i)
                     for t in token.subtree) or _with_many_states(token)):
                 event_type = "Summit"
             if event_type == "AgreementSigning" and key != "exchange" and not self._signs_agreement(token):
@@ -271,7 +227,7 @@ class EventExtractor:
     @staticmethod
     def _has_person_object(token: Token) -> bool:
         """"received Nigerian President Bola Tinubu", not "received awards"."""
-        if any(child.dep_ == "dobj" and child.lemma_.lower() in _HONOURS for child in token.children):
+        if any(child.dep_ == "dobj" and child.lemma_.lower() in HONOURS for child in token.children):
             return False  # "will receive the decoration from Ambassador X"
         return any(child.dep_ in ("dobj", "pobj", "prep") and any(
             t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in child.subtree) for child in token.children)
@@ -281,7 +237,7 @@ class EventExtractor:
         sentence = sentence_of(token)
         window = token.doc[max(sentence.start, token.i - 6) : min(sentence.end, token.i + 12)]
         return any(t.lower_ in AGREEMENT_NOUNS for t in window) or "exchange of notes" in span_text(window).lower() or any(
-            c.dep_ == "dobj" and c.lower_ in _SIGNED_OBJECTS for c in token.children)
+            c.dep_ == "dobj" and c.lower_ in SIGNED_OBJECTS for c in token.children)
 
     # -- who and where ---------------------------------------------------------
     def _view(self, sentence: Span, mentions: Mentions) -> _SentenceView:
@@ -304,10 +260,10 @@ class EventExtractor:
                     city_destinations.append(iso2)
             elif _topic_of(span):
                 continue  # "concern over China's growing assertiveness": what is talked about, not who acts
-            elif kind == "demonym" and (span.root.head.lower_ in _HOSTILE_NOUNS or (
-                    span.end < sentence.end and span.doc[span.end].lower_ in _HOSTILE_NOUNS)):
+            elif kind == "demonym" and (span.root.head.lower_ in HOSTILE_NOUNS or (
+                    span.end < sentence.end and span.doc[span.end].lower_ in HOSTILE_NOUNS)):
                 continue
-            elif kind == "city" or preposition in _PLACE_PREPOSITIONS or _after_city(span, mentions) or (
+            elif kind == "city" or preposition in PLACE_PREPOSITIONS or _after_city(span, mentions) or (
                     kind == "demonym" and _demonym_place(span)):
                 places.append(iso2)
                 if kind == "city" and place is None:
@@ -439,7 +395,7 @@ class EventExtractor:
         doc = sentence.doc
         for position in positions[bisect_left(positions, sentence.start): bisect_left(positions, sentence.end)]:
             token = doc[position]
-            if TRIGGERS.get(token.lemma_.lower()) != "Meeting" or token.lemma_.lower() not in _PAIR_TRIGGERS:
+            if TRIGGERS.get(token.lemma_.lower()) != "Meeting" or token.lemma_.lower() not in PAIR_TRIGGERS:
                 continue
             verb = token if token.pos_ == "VERB" else token.head if token.head.pos_ == "VERB" else None
             if verb is None:
@@ -473,7 +429,7 @@ class EventExtractor:
         bodies' countries."""
         found = []
         for span, iso2, kind in mentions.country_spans:
-            if span.start in indices and kind != "city" and _governing_preposition(span) not in _PLACE_PREPOSITIONS:
+            if span.start in indices and kind != "city" and _governing_preposition(span) not in PLACE_PREPOSITIONS:
                 found.append((span.root.i, iso2))
         for span, slug in mentions.person_spans:
             person = mentions.persons.get(slug)
@@ -555,12 +511,7 @@ class EventExtractor:
         )
 
 
-#: Meeting triggers whose subject and object are the two sides.
-_PAIR_TRIGGERS = frozenset({"meet", "talk", "talks", "receive", "host", "meeting"})
 _LEGISLATIVE_VOTE = re.compile(r"\bin favou?r\b|\bdeputies\b|\bsenators\b|\blawmakers\b|\bratif", re.I)
-#: Nouns after which a demonym names a weapon or an attack, not an actor: "Russian missile attacks".
-_HOSTILE_NOUNS = frozenset("missile missiles drone drones attack attacks strike strikes shelling bombing bombardment "
-                           "invasion aggression occupation".split())
 _TRADING_PARTNER = re.compile(
     r"(?P<owner>[A-Z][\w-]*(?: [A-Z][\w-]*)?)['’]s (?:[\w-]+ ){0,3}?(?P<trade>trad(?:ing|e)) partners?\b")
 #: "Uzbekistan's foreign trade turnover", "Kazakhstan's exports": the country whose trade is reported.
@@ -570,9 +521,6 @@ _SIGNED_AFTER = re.compile(r"\b(?:following|after|during|at the end of|on the si
                            r" (?:the|these|this) (?:talks|negotiations|meeting|visit|consultations)\b"
                            r"|\b(?:documents|agreements|memorand\w*) (?:were|was) (?:signed|inked|exchanged)\b",
                            re.I)
-#: Nouns that are documents when they are what is signed: "signed a strategic energy partnership".
-_SIGNED_OBJECTS = frozenset("partnership pact pacts package framework".split())
-_HONOURS = frozenset("award decoration prize medal order honour honor title".split())
 
 
 def _object_group(token: Token, verb: Token, trigger: Token) -> int:
@@ -590,8 +538,7 @@ def _object_group(token: Token, verb: Token, trigger: Token) -> int:
 def _with_many_states(token: Token) -> bool:
     """"a meeting with the leaders of the five Central Asian countries": several states meet."""
     words = {t.lower_ for t in token.subtree}
-    return bool(words & {"leaders", "heads", "presidents", "ministers"}) and bool(
-        words & {"countries", "states", "nations", "members"}) or {"heads", "state"} <= words
+    return bool(words & GATHERED_HOLDERS) and bool(words & GATHERED_STATES) or {"heads", "state"} <= words
 
 
 def _signing_subject(span: Span) -> bool:
@@ -624,20 +571,16 @@ def _governing_preposition(span: Span) -> str | None:
     return previous.lower_ if previous is not None and previous.pos_ == "ADP" else None
 
 
-#: Place nouns after which a demonym says where: "in the Kazakh capital", "at a Turkish port".
-_PLACE_NOUNS = frozenset("capital city town port village region province border coast resort soil territory "
-                         "airport".split())
 
 
 def _demonym_place(span: Span) -> bool:
     """"in the Kazakh capital", "at the Georgian border": the demonym modifies a place after "in"/"at"."""
     head = span.root.head
-    if span.root.dep_ not in ("amod", "compound") or head.lower_ not in _PLACE_NOUNS:
+    if span.root.dep_ not in ("amod", "compound") or head.lower_ not in PLACE_NOUNS:
         return False
-    return head.dep_ == "pobj" and head.head.lower_ in _PLACE_PREPOSITIONS
+    return head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPOSITIONS
 
 
-_TOPIC_PREPOSITIONS = frozenset({"over", "about", "against"})
 
 
 def _topic_of(span: Span) -> bool:
@@ -648,7 +591,7 @@ def _topic_of(span: Span) -> bool:
         if token.head.i == token.i:
             return False
         token = token.head
-        if token.dep_ == "prep" and token.lower_ in _TOPIC_PREPOSITIONS:
+        if token.dep_ == "prep" and token.lower_ in TOPIC_PREPOSITIONS:
             return True
         if token.pos_ in ("VERB", "AUX"):
             return False
@@ -664,7 +607,7 @@ def _after_city(span: Span, mentions: Mentions) -> bool:
 
 def _after_visit(span: Span) -> bool:
     window = span.doc[max(sentence_start(span), span.start - 6) : span.start]
-    return any(t.lemma_.lower() in ("visit", "trip", "travel", "arrive", "fly", "tour", "come") for t in window)
+    return any(t.lemma_.lower() in TRAVEL_LEMMAS for t in window)
 
 
 def _is_intended(trigger: Token) -> bool:
@@ -672,9 +615,9 @@ def _is_intended(trigger: Token) -> bool:
     for token in (trigger, *trigger.ancestors):
         if any(child.lower_ in ("will", "shall", "'ll") and child.dep_ == "aux" for child in token.children):
             return True
-        if token.tag_ == "VBD" and token.lemma_.lower() not in _FUTURE_GOVERNORS:
+        if token.tag_ == "VBD" and token.lemma_.lower() not in FUTURE_GOVERNORS:
             return False  # "… said on Tuesday after signing": a past clause anchors the act
-        if token is not trigger and token.lemma_.lower() in _FUTURE_GOVERNORS:
+        if token is not trigger and token.lemma_.lower() in FUTURE_GOVERNORS:
             return True
         if token is trigger and TRIGGERS.get(token.lemma_.lower()) == "AgreementSigning" and token.dep_ != "xcomp" and any(
                 child.lower_ == "to" and child.dep_ == "aux" for child in token.children):
@@ -711,7 +654,7 @@ def _aid_sides(trigger: Token, view: _SentenceView, mentions: Mentions) -> tuple
         if not (view.sentence.start <= span.start and span.end <= view.sentence.end):
             continue
         preposition = _governing_preposition(span)
-        if preposition in ("to", "for") or span.root.head.lower_ in ("people", "refugees", "population"):
+        if preposition in ("to", "for") or span.root.head.lower_ in BENEFICIARY_NOUNS:
             recipients.append(f"country:{iso2}")
         elif iso2 in view.actor_countries:
             donors.append(f"country:{iso2}")
