@@ -5,8 +5,8 @@ gazetteer ids say what known names refer to; the rules here clean the rest:
 titles, portfolios and possessives stripped from persons ("Minister of
 Agriculture Aidarbek Saparov"), full names the small model calls ORG
 ("President Kassym-Jomart Tokayev") turned back into persons, surname mentions
-resolved to the full name given in the article (or, when unambiguous, earlier
-in the corpus), acronyms tied to the name they abbreviate, the news agency of
+resolved to the full name given in the article (or, when unambiguous, in the
+gazetteer of office holders), acronyms tied to the name they abbreviate, the news agency of
 the dateline kept as a source, and spans that name events, roles, portfolios
 or seats of power rejected as organisations.
 """
@@ -54,7 +54,11 @@ def _org_named_as_person(span: Span) -> bool:
 
 
 class MentionExtractor:
-    """One instance per corpus: it remembers full names to resolve later surname-only mentions."""
+    """Mentions of one article, from that article and the gazetteer alone.
+
+    Keeps no state between articles: the same article gives the same mentions whatever was extracted
+    before it, in whatever process, which batched, parallel and resumable ingests rely on.
+    """
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
@@ -67,8 +71,6 @@ class MentionExtractor:
             if org.kind == "media" and len(org.name.split()) > 1:
                 media.setdefault(normalise(org.name.split()[0]), []).append(org)
         self.media_by_first_word = {word: orgs[0] for word, orgs in media.items() if len(orgs) == 1}
-        #: name word → full names seen in earlier articles of this run
-        self.corpus_names: dict[str, set[str]] = {}
 
     def __call__(self, doc: Doc, dateline: str | None = None) -> Mentions:
         found = Mentions({}, [], {}, [], [], [])
@@ -103,7 +105,6 @@ class MentionExtractor:
         self._resolve_surnames(found)
         self._drop_bare_names(found)
         self._add_surname_mentions(found, doc)
-        self._remember(found)
         countries = [iso2 for _, iso2, _ in found.country_spans]
         countries += [org.country for org in found.organizations.values() if org.country and self._names_country(org)]
         found.countries = list(dict.fromkeys(countries))
@@ -374,25 +375,20 @@ class MentionExtractor:
             matches = [s for s, p in full.items() if s != slug and _contains(normalise(p.name).split(), short)]
             target = matches[0] if len(matches) == 1 else None
             if target is None and not matches:
-                target = self._from_corpus(found, person)
+                target = self._from_gazetteer(found, person)
             if target is None:
                 continue
             del found.persons[slug]
             found.person_spans = [(span, target if s == slug else s) for span, s in found.person_spans]
             full.pop(slug, None)
 
-    def _from_corpus(self, found: Mentions, person: Person) -> str | None:
-        """The gazetteer's or an earlier article's full name for a bare surname, when only one fits."""
-        if len(person.name.split()) > 1:
+    def _from_gazetteer(self, found: Mentions, person: Person) -> str | None:
+        """The gazetteer's full name for a bare surname ("Tokayev"), when it knows one."""
+        known = self.gazetteer.person(person.name) if len(person.name.split()) == 1 else None
+        if known is None:
             return None
-        known = self.gazetteer.person(person.name)
-        names = {known.name} if known else self.corpus_names.get(normalise(person.name), set())
-        if len(names) != 1:
-            return None
-        name = next(iter(names))
-        slug = known.slug if known else slugify(name)
-        found.persons.setdefault(slug, Person(slug, name, known.country if known else None))
-        return slug
+        found.persons.setdefault(known.slug, Person(known.slug, known.name, known.country))
+        return known.slug
 
     def _drop_bare_names(self, found: Mentions) -> None:
         """A lone word never resolved to a full name is more often a brand or a place than a person."""
@@ -426,11 +422,6 @@ class MentionExtractor:
                 continue
             found.person_spans.append((span, next(iter(slugs))))
 
-    def _remember(self, found: Mentions) -> None:
-        for person in found.persons.values():
-            words = normalise(person.name).split()
-            if len(words) > 1:
-                self.corpus_names.setdefault(words[-1], set()).add(person.name)
 
 
 
