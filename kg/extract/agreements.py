@@ -21,8 +21,8 @@ from kg.extract.sentences import span_text
 from kg.extraction import Agreement
 
 SECTOR_PATTERN = re.compile(r"\b(" + "|".join(re.escape(s) for s in sorted(SECTORS, key=len, reverse=True)) + r")\b")
-_ANAPHORIC = re.compile(r"\b(?:the|this|that) (?:document|treaty|agreement|accord|deal|memorandum|protocol|convention)\b",
-                        re.I)
+_ANAPHORIC = re.compile(
+    r"\b(?:the|this|that) (?:document|treaty|agreement|accord|deal|memorandum|protocol|convention)\b", re.I)
 
 
 def same_agreement(agreement: Agreement, agreements: list[Agreement], sentence: Span) -> int | None:

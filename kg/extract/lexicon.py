@@ -152,7 +152,7 @@ SIGNING_TRIGGERS = _words("sign ink signing conclude reach exchange")
 TRIGGERS = {
     "meet": "Meeting", "meeting": "Meeting", "talk": "Meeting", "talks": "Meeting", "negotiation": "Meeting",
     "receive": "Meeting", "host": "Meeting", "consultation": "Meeting", "phone": "Meeting",
-    "conversation": "Meeting", "discuss": "Meeting",
+    "conversation": "Meeting", "discuss": "Meeting", "credentials": "Meeting", "credence": "Meeting",
     "visit": "Visit", "arrive": "Visit", "trip": "Visit", "tour": "Visit", "travel": "Visit",
     "summit": "Summit", "forum": "Summit", "conference": "Summit", "congress": "Summit", "convene": "Summit",
     "expo": "Summit", "panel": "Summit",
@@ -213,9 +213,19 @@ TRAVEL_LEMMAS = _words("visit trip travel arrive fly tour come")
 
 # -- events: actors and their roles ------------------------------------------------------------
 #: Meeting lemmas whose subject is one side and whose object or "with" phrase the other.
-PAIR_TRIGGERS = _words("meet talk talks receive host meeting")
-#: Meeting lemmas whose subject receives the others: the object side came to it (visitor → host).
+PAIR_TRIGGERS = _words("meet talk talks receive host meeting conversation consultation negotiation call phone "
+                       "credentials credence")
+#: Verbs whose subject receives the others: the object side came to it (visitor → host, sender → receiver).
 RECEIVING_LEMMAS = _words("receive host welcome")
+#: Verbs whose subject hands something to the other side: "presented his credentials to" (sender → receiver).
+SENDING_LEMMAS = _words("present hand send deliver")
+#: Prepositions on the path from a verb to a counterpart: "met *with* the ambassadors *of* Japan", "his
+#: counterparts *from* Georgia", "was received *by*". Others introduce a place, a time or a topic.
+COUNTERPART_PREPOSITIONS = _words("with of from to by between among")
+#: Verbs whose direct object is the host of a visit: "visited Kazakhstan", "toured Japan".
+VISIT_OBJECT_LEMMAS = _words("visit tour")
+#: Prepositions of the venue where a sentence's act takes place: "arrived *in* Beijing".
+VENUE_PREPOSITIONS = _words("in at")
 #: Heads of the phrase naming an aid recipient by its people: "aid for Afghan *refugees*".
 BENEFICIARY_NOUNS = _words("people refugees population")
 #: Office holders and groups that stand for the two sides of a bilateral report ("the two leaders").
