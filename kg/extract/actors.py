@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from kg.extract.dyads import Sides
-from kg.extract.lexicon import (BENEFICIARY_NOUNS, COUNTERPART_PREPOSITIONS, HOSTILE_NOUNS, PAIR_TRIGGERS,
-                               PLACE_NOUNS, PLACE_PREPOSITIONS, RECEIVING_LEMMAS, SENDING_LEMMAS, SIDE_NOUNS,
-                               STATE_KINDS, TOPIC_PREPOSITIONS, TRAVEL_LEMMAS, VENUE_PREPOSITIONS,
-                               VISIT_OBJECT_LEMMAS)
+from kg.extract.lexicon import (BENEFICIARY_NOUNS, BUYING_LEMMAS, COUNTERPART_PREPOSITIONS, HOSTILE_NOUNS,
+                               PAIR_TRIGGERS, PLACE_NOUNS, PLACE_PREPOSITIONS, RECEIVING_LEMMAS, SELLING_LEMMAS,
+                               SENDING_LEMMAS, SIDE_NOUNS, STATE_KINDS, TOPIC_PREPOSITIONS, TRAVEL_LEMMAS,
+                               VENUE_PREPOSITIONS, VISIT_OBJECT_LEMMAS)
 from kg.extract.mentions import Mentions
 from kg.extract.money import find_amounts
 from kg.extract.sentences import sentence_start, span_text
@@ -49,6 +49,8 @@ _TRADING_PARTNER = re.compile(
 _TRADE_OWNER = re.compile(r"[A-Z][\w-]*['’]s (?:[\w-]+ ){0,3}?(?:trade|turnover|exports|imports)\b")
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _OBJECTS = frozenset({"dobj", "prep", "dative", "agent"})
+#: Links from a meeting noun up to its verb: "accepted the letters *of* credence".
+_NOUN_LINKS = frozenset({"pobj", "prep", "dobj", "compound", "appos"})
 
 
 @dataclass
@@ -166,15 +168,16 @@ class ActorFinder:
         "of" / "from" phrases only, so a place ("in New York"), a topic ("talks on Afghanistan") or a
         relative clause ("Xi, who visited Russia") does not make one.
         """
-        verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head if trigger.head.pos_ == "VERB" else None
-        if verb is None:
+        climbed = _verb_of(trigger)
+        if climbed is None:
             return None
+        verb, chain = climbed
+        owners = [verb, *chain]
+        stops = {t.i for t in owners}
         subject = [t.i for c in verb.children if c.dep_ in _SUBJECTS for t in c.subtree]
-        owners = [verb] if verb.i == trigger.i else [verb, trigger]
-        objects = [t.i for owner in owners for c in owner.children
-                   if c.dep_ in _OBJECTS and c.i != trigger.i for t in c.subtree]
-        if trigger.i != verb.i:
-            objects += [t.i for t in trigger.subtree if t.i != trigger.i]
+        objects = [t.i for c in verb.children if c.dep_ in _OBJECTS and c.i not in stops for t in c.subtree]
+        if chain:
+            objects += [t.i for t in chain[-1].subtree if t.i not in stops]
         hubs = list(dict.fromkeys(c for _, c in self.countries_at(subject, mentions)))
         doc = trigger.doc
         counterparts = list(dict.fromkeys(c for i, c in self.countries_at(objects, mentions)
@@ -245,46 +248,58 @@ class ActorFinder:
         return [Sides((named[0],), (named[1],))] if len(named) == 2 else []
 
     def trade_sides(self, trigger: Token, actors: SentenceActors, mentions: Mentions,
-                    owner: str | None) -> list[Sides]:
-        """Exporter → importer when the text says who sells to whom ("Kazakhstan exported $2 billion of grain
-        to China", "Uzbekistan's imports from Russia"); otherwise the country whose trade is reported with
-        each partner ("China remained Kazakhstan's largest trading partner …, followed by Russia"; "Trade with
-        Kazakhstan amounted to $4.4 billion" after "Uzbekistan's foreign trade reached …")."""
-        directed = self._trade_direction(trigger, mentions)
-        if directed:
-            return [directed]
+                    owner: str | None) -> tuple[list[Sides], str | None]:
+        """The sides of a trade report and the country whose trade it is.
+
+        Exporter → importer when the text says who sells to whom ("Kazakhstan exported $2 billion of grain to
+        China", "Uzbekistan's imports from Russia", "shipments to Afghanistan" in an article on Kazakhstan's
+        exports); otherwise the reporting country with each partner ("China remained Kazakhstan's largest
+        trading partner …, followed by Russia"; "Trade with Kazakhstan amounted to $4.4 billion" after
+        "Uzbekistan's foreign trade reached …"). `owner` is the article's reporting country so far.
+        """
+        directed = self._trade_direction(trigger, mentions, owner)
+        if directed is not None:
+            return [directed[0]], directed[1]
         partners = self.trading_partners(actors, mentions)
         if partners:
-            return [partners]
+            return [partners], partners.sources[0]
         if owner is None:
-            return []
+            return [], None
         sentence = actors.sentence
         withs = [iso2 for span, iso2, kind in mentions.country_spans
                  if sentence.start <= span.start < sentence.end and kind != "city"
                  and governing_preposition(span) == "with" and iso2 != owner]
         withs = list(dict.fromkeys(withs))
         if not withs or any(c not in withs and c != owner for c in actors.countries):
-            return []
-        return [Sides((owner,), tuple(withs))]
+            return [], None
+        return [Sides((owner,), tuple(withs))], owner
 
-    def _trade_direction(self, trigger: Token, mentions: Mentions) -> Sides | None:
+    def _trade_direction(self, trigger: Token, mentions: Mentions, owner: str | None) -> tuple[Sides, str] | None:
+        """Who sells to whom, and the reporting side: the seller of "exported … to", the buyer of "imports
+        from"; the reporting side is the subject or possessor of the trade word, else the article's
+        reporting country; the other side is after "to" (sales) or "from" (purchases), or the demonym of the
+        goods bought ("imports of Russian petrol")."""
         lemma = trigger.lemma_.lower()
-        if lemma not in ("export", "import"):
+        if lemma not in SELLING_LEMMAS | BUYING_LEMMAS:
             return None
-        # "Kazakhstan exported grain to China", "Kazakhstan doubled its exports to China": the verb's subject sells
+        # "Kazakhstan exported grain to China", "Kazakhstan doubled its exports to China": the verb's subject
         verb = trigger if trigger.pos_ == "VERB" else trigger.head if trigger.dep_ == "dobj" else None
+        subject = {t.i for c in verb.children if c.dep_ == "nsubj" for t in c.subtree} if verb is not None else set()
         own = [t.i for c in trigger.children if c.dep_ in ("poss", "amod", "compound", "nmod") for t in c.subtree]
-        if verb is not None:
-            own += [t.i for c in verb.children if c.dep_ == "nsubj" for t in c.subtree]
-        word = "to" if lemma == "export" else "from"
-        owners = [trigger] if verb is None else [trigger, verb]
-        other = [t.i for o in owners for c in o.children if c.dep_ == "prep" and c.lower_ == word for t in c.subtree]
-        selves = list(dict.fromkeys(c for _, c in self.countries_at(own, mentions)))
-        partners = [c for c in dict.fromkeys(c for _, c in self.countries_at(other, mentions)) if c not in selves]
-        if not selves or not partners:
+        selves = list(dict.fromkeys(c for _, c in self.countries_at([*own, *subject], mentions)))
+        if not selves and owner is not None:
+            selves = [owner]
+        scope = {t.i for t in (verb if verb is not None else trigger).subtree} - subject
+        word = "to" if lemma in SELLING_LEMMAS else "from"
+        partners = [iso2 for span, iso2, kind in mentions.country_spans if span.start in scope
+                    and kind != "city" and iso2 not in selves and (governing_preposition(span) == word or (
+                        word == "from" and kind == "demonym" and _goods_of(span, trigger)))]
+        partners = list(dict.fromkeys(partners))
+        if len(selves) != 1 or not partners:
             return None
-        return Sides(tuple(selves), tuple(partners), True) if lemma == "export" else Sides(
-            tuple(partners), tuple(selves), True)
+        if word == "to":
+            return Sides(tuple(selves), tuple(partners), True), selves[0]
+        return Sides(tuple(partners), tuple(selves), True), selves[0]
 
     def trading_partners(self, actors: SentenceActors, mentions: Mentions) -> Sides | None:
         """"China remained Kazakhstan's largest trading partner with $18.9 billion, followed by Russia …":
@@ -365,11 +380,12 @@ class Discourse:
                 {"AgreementSigning", "Ratification"} & set(triggers)):
             actors.countries = list(self.pair)  # "Following the talks, 12 documents were signed."
 
-    def note_trade(self, actors: SentenceActors, sides: list[Sides], reports_trade: bool) -> None:
-        """Remember whose trade the article reports: a trading-partner owner, or "Uzbekistan's foreign trade"."""
-        if sides and len(sides[0].sources) == 1 and not sides[0].directed:
-            self.trade_owner = sides[0].sources[0]
-        elif reports_trade and len(actors.countries) == 1 and _TRADE_OWNER.search(span_text(actors.sentence)):
+    def note_trade(self, actors: SentenceActors, owner: str | None) -> None:
+        """Remember whose trade the article reports: the reporting side of a trade report, or the country
+        of "Uzbekistan's foreign trade turnover"."""
+        if owner is not None:
+            self.trade_owner = owner
+        elif len(actors.countries) == 1 and _TRADE_OWNER.search(span_text(actors.sentence)):
             self.trade_owner = actors.countries[0]
 
 
@@ -392,6 +408,20 @@ def governing_preposition(span: Span) -> str | None:
     return previous.lower_ if previous is not None and previous.pos_ == "ADP" else None
 
 
+def _verb_of(trigger: Token) -> tuple[Token, list[Token]] | None:
+    """The verb a meeting word belongs to, and the words between them: "held *talks*", "accepted the letters
+    of *credence*", "during the *meeting* with Macron, Tokayev said"; None when no verb governs it."""
+    token, chain = trigger, []
+    while token.pos_ not in ("VERB", "AUX"):
+        head = token.head
+        if head.i == token.i or len(chain) >= 4 or (chain or head.pos_ not in ("VERB", "AUX")) and (
+                token.dep_ not in _NOUN_LINKS):
+            return None  # only the meeting word itself may hang from its verb by any relation
+        chain.append(token)
+        token = head
+    return token, chain
+
+
 def _counterpart(token: Token, owners: list[Token]) -> bool:
     """The path from a mention up to the meeting verb or noun passes only counterpart prepositions and no
     other verb: "with the ambassadors of Japan", not "on relations with Japan" or "Xi, who visited Japan"."""
@@ -408,6 +438,12 @@ def _counterpart(token: Token, owners: list[Token]) -> bool:
             return False
         token = head
     return False
+
+
+def _goods_of(span: Span, trigger: Token) -> bool:
+    """A demonym inside the "of" phrase of a trade word: "imports of *Russian* petrol"."""
+    head = span.root.head
+    return head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.i == trigger.i
 
 
 def _demonym_place(span: Span) -> bool:

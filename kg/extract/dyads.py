@@ -90,14 +90,21 @@ def among(parties: list[str], most: int = AGREEMENT_GROUP) -> list[Dyad]:
 
 
 def event_dyads(event_type: str, countries: list[str], sides: list[Sides]) -> list[Dyad]:
-    """The dyads of one reported event: across each of its sides, else its lone pair (never for a summit)."""
+    """The dyads of one reported event: across each of its sides, else its lone pair (never for a summit),
+    unless the text named both countries as the receiving side of a directed act: two recipients of aid, two
+    hosts of one trip, two buyers are not a pair (the giving side may be a mere remainder of acting countries,
+    so it does not block)."""
     found: list[Dyad] = []
     for item in sides:
         if item:
             found = unite(found, across(item))
     if found or event_type == "Summit":
         return found
-    return lone_pair(countries)
+    pair = lone_pair(countries)
+    both = {pair[0].source, pair[0].target} if pair else set()
+    if any(item.directed and both <= set(item.targets) for item in sides):
+        return []
+    return pair
 
 
 def agreement_dyads(parties: list[str], signing: list[Dyad]) -> list[Dyad]:

@@ -68,8 +68,6 @@ class EventExtractor:
                 sentence.triggers.setdefault("Trade", partner_trigger)  # "… Kazakhstan's largest trading partner"
             for event_type, trigger in sentence.triggers.items():
                 sides = self._sides(event_type, trigger, sentence, mentions, discourse)
-                if event_type == "Trade":
-                    discourse.note_trade(sentence.actors, sides, True)
                 if event_type == "AgreementSigning" and self._separate_signings(
                         trigger, sentence, mentions, article, reported, agreements):
                     continue
@@ -93,7 +91,9 @@ class EventExtractor:
         if event_type == "Aid":
             return [aid_sides(actors, mentions)]
         if event_type == "Trade":
-            return find.trade_sides(trigger, actors, mentions, discourse.trade_owner)
+            sides, owner = find.trade_sides(trigger, actors, mentions, discourse.trade_owner)
+            discourse.note_trade(actors, owner)
+            return sides
         if event_type == "Summit":
             return find.gathering_sides(trigger, actors, mentions)
         if event_type in _SIGNINGS:

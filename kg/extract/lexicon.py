@@ -160,8 +160,8 @@ TRIGGERS = {
     "ratify": "Ratification", "ratification": "Ratification",
     "aid": "Aid", "assistance": "Aid", "relief": "Aid", "pledge": "Aid",
     "donate": "Aid", "donation": "Aid", "grant": "Aid", "loan": "Aid",
-    "export": "Trade", "import": "Trade", "trade": "Trade", "turnover": "Trade", "investment": "Trade",
-    "invest": "Trade",
+    "export": "Trade", "import": "Trade", "shipment": "Trade", "trade": "Trade", "turnover": "Trade",
+    "investment": "Trade", "invest": "Trade",
     "election": "Election", "elect": "Election", "vote": "Election", "turnout": "Election",
     "ballot": "Election", "poll": "Election", "referendum": "Election",
     "appoint": "Appointment", "appointment": "Appointment", "nominate": "Appointment",
@@ -189,7 +189,7 @@ WEAK_TRIGGERS = {
 OBJECT_TRIGGERS = _words("host discuss receive")
 #: Triggers that report an event only beside a sum of money ("trade hit $171.5 billion", "a €300m loan");
 #: talks merely *on* trade or investment are not Trade.
-NEED_AMOUNT = _words("trade investment invest grant loan export import pledge")
+NEED_AMOUNT = _words("trade investment invest grant loan export import shipment pledge")
 #: Statement verbs that count only in the headline, where the stated position is the news.
 HEADLINE_ONLY = _words("say write call announce outline reaffirm reiterate")
 #: Modifiers that make a "meeting" multilateral: "Annual General Meeting", "Council of Foreign Ministers".
@@ -216,9 +216,12 @@ TRAVEL_LEMMAS = _words("visit trip travel arrive fly tour come")
 PAIR_TRIGGERS = _words("meet talk talks receive host meeting conversation consultation negotiation call phone "
                        "credentials credence")
 #: Verbs whose subject receives the others: the object side came to it (visitor → host, sender → receiver).
-RECEIVING_LEMMAS = _words("receive host welcome")
+RECEIVING_LEMMAS = _words("receive host welcome accept")
 #: Verbs whose subject hands something to the other side: "presented his credentials to" (sender → receiver).
 SENDING_LEMMAS = _words("present hand send deliver")
+#: Trade words of selling, whose "to" phrase is the buyer, and of buying, whose "from" phrase is the seller.
+SELLING_LEMMAS = _words("export shipment")
+BUYING_LEMMAS = _words("import")
 #: Prepositions on the path from a verb to a counterpart: "met *with* the ambassadors *of* Japan", "his
 #: counterparts *from* Georgia", "was received *by*". Others introduce a place, a time or a topic.
 COUNTERPART_PREPOSITIONS = _words("with of from to by between among")
