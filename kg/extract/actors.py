@@ -23,8 +23,8 @@ from spacy.tokens import Span, Token
 from kg.extract.dyads import Sides
 from kg.extract.lexicon import (BENEFICIARY_NOUNS, BUYING_LEMMAS, COUNTERPART_PREPOSITIONS, HOSTILE_NOUNS,
                                PAIR_TRIGGERS, PLACE_NOUNS, PLACE_PREPOSITIONS, RECEIVING_LEMMAS, SELLING_LEMMAS,
-                               SENDING_LEMMAS, SIDE_NOUNS, STATE_KINDS, TOPIC_PREPOSITIONS, TRAVEL_LEMMAS,
-                               VENUE_PREPOSITIONS, VISIT_OBJECT_LEMMAS)
+                               SENDING_LEMMAS, SIDE_NOUNS, SIGNING_VERBS, STATE_KINDS, TOPIC_PREPOSITIONS,
+                               TRAVEL_LEMMAS, VENUE_PREPOSITIONS, VISIT_OBJECT_LEMMAS)
 from kg.extract.mentions import Mentions
 from kg.extract.money import find_amounts
 from kg.extract.sentences import sentence_start, span_text
@@ -200,11 +200,13 @@ class ActorFinder:
             lemma = verb.lemma_.lower()
             passive = any(c.dep_ == "nsubjpass" for c in verb.children)
             if lemma in RECEIVING_LEMMAS and not passive or lemma in SENDING_LEMMAS and passive:
-                found.append(Sides(tuple(counterparts), tuple(hubs), directed=True))
+                sides = Sides(tuple(counterparts), tuple(hubs), directed=True)
             elif lemma in RECEIVING_LEMMAS | SENDING_LEMMAS:
-                found.append(Sides(tuple(hubs), tuple(counterparts), directed=True))
+                sides = Sides(tuple(hubs), tuple(counterparts), directed=True)
             else:
-                found.append(Sides(tuple(hubs), tuple(counterparts)))
+                sides = Sides(tuple(hubs), tuple(counterparts))
+            if sides not in found:  # "received the credentials": two meeting words, one verb
+                found.append(sides)
         return found
 
     def signing_sides(self, trigger: Token, mentions: Mentions) -> list[Sides]:
@@ -487,4 +489,4 @@ def _signing_subject(span: Span) -> bool:
     token = span.root
     while token.dep_ in ("conj", "appos", "compound", "amod") and token.head.i != token.i:
         token = token.head
-    return token.dep_ in _SUBJECTS and token.head.lemma_.lower() in ("sign", "ink")
+    return token.dep_ in _SUBJECTS and token.head.lemma_.lower() in SIGNING_VERBS

@@ -19,6 +19,7 @@ from kg.extract.agreements import SECTOR_PATTERN, agreement_count, further_signi
 from kg.extract.cameo import GOLDSTEIN, cameo_code
 from kg.extract.dates import find_date
 from kg.extract.dyads import Reported, Sides, event_dyads, ties
+from kg.extract.lexicon import PHONE_CUES
 from kg.extract.mentions import Mentions
 from kg.extract.merging import merge
 from kg.extract.money import find_amounts
@@ -178,7 +179,7 @@ def _event(event_type: str, trigger: Token, actors: SentenceActors, countries: l
     intended = intended or after_publication(date, article.published)
     lowered = text.lower()
     cameo = cameo_code(event_type, intended=intended, humanitarian="humanitarian" in lowered,
-                       by_phone=any(w in lowered for w in ("phone", "telephone", "video call")))
+                       by_phone=any(w in lowered for w in PHONE_CUES))
     return Event(
         type=event_type,
         countries=countries,

@@ -34,6 +34,8 @@ NAME_PARTICLES = _words("al bin ibn von van der de da del di la le du dos el ben
 PATRONYMIC_PARTICLES = _words("bin ibn bint")
 #: Function words allowed inside Title-Case names.
 NAME_CONNECTORS = frozenset({"of", "for", "and", "on", "the", "-", "&", "in", "de"})
+#: Saints' titles belong to the name ("Saint Petersburg"), unlike other titles.
+NAME_TITLES = _words("saint st.")
 #: Endings of capitalised words before a place that are adjectives, not given names ("Neighbouring Iran").
 NOT_GIVEN_NAME_ENDINGS = ("ing", "ern")
 #: Endings of one-word adjectives the model tags ORG ("Turkic", "Nordic").
@@ -50,6 +52,15 @@ ROLE_HEADS = _words(
 )
 #: Role words that never make an organisation on their own.
 ROLE_WORDS = ROLE_HEADS | {"prime", "foreign", "vice", "general", "state"}
+#: Bodies whose bare head word still names one ("Parliament", "Senate"); a bare "Assembly" or "Commission"
+#: names nothing.
+BARE_BODIES = _words("parliament senate")
+#: Heads too often not a national body ("Press Office", "Bank of …") unless the name opens with a word
+#: of the state: "Central Bank", "National Bank", "State Service".
+AMBIGUOUS_BODY_HEADS = _words("office service bank")
+STATE_OPENERS = _words("central national state")
+#: Last words of country names that take the article after "of" ("the Dominican Republic").
+THE_COUNTRY_ENDINGS = (" Republic", " Islands")
 #: Connectors inside a role phrase ("Minister *of* Investment *and* Foreign Trade"). Narrower than
 #: NAME_CONNECTORS: "in" opens a posting's place ("Ambassador in Astana") and "the" an object, not the title.
 ROLE_CONNECTORS = NAME_CONNECTORS - {"in", "the", "de"}
@@ -148,6 +159,8 @@ TOPIC_PREPOSITIONS = _words("over about against")
 # -- events: triggers ----------------------------------------------------------------------------
 #: Trigger words of an agreement signing.
 SIGNING_TRIGGERS = _words("sign ink signing conclude reach exchange")
+#: Verbs whose subject signs: a company that is the subject of one is a party.
+SIGNING_VERBS = _words("sign ink")
 #: trigger lemma → event type; nouns and verbs alike.
 TRIGGERS = {
     "meet": "Meeting", "meeting": "Meeting", "talk": "Meeting", "talks": "Meeting", "negotiation": "Meeting",
@@ -177,10 +190,12 @@ TRIGGERS = {
     "say": "Statement", "statement": "Statement", "declare": "Statement", "reaffirm": "Statement",
     "call": "Statement", "warn": "Statement", "write": "Statement",
 }
+#: Words that make a conversation or call a meeting by phone (CAMEO 041).
+PHONE_CUES = ("phone", "telephone", "video call")
 #: Triggers that need a second cue in the sentence to count (too common otherwise); an empty cue list
 #: means the trigger needs a person or state as its object instead ("received Nigerian President Tinubu").
 WEAK_TRIGGERS = {
-    "conversation": ("phone", "telephone"), "discuss": (), "receive": (), "write": (), "call": (),
+    "conversation": PHONE_CUES, "discuss": (), "receive": (), "write": (), "call": (),
     "host": (), "art": (), "culture": (), "state": (), "say": (), "announce": (), "music": (), "film": (),
     "turnover": ("trade",), "poll": ("election", "vote"),
     "tour": ("visit",), "honor": ("award", "order"), "honour": ("award", "order"),
@@ -198,6 +213,14 @@ MULTILATERAL_MODIFIERS = _words("annual general ministerial ministers council pl
 #: "a meeting with the *leaders* of the five Central Asian *countries*".
 GATHERED_HOLDERS = _words("leaders heads presidents ministers")
 GATHERED_STATES = _words("countries states nations members")
+#: "heads of state": a gathering by itself.
+HEADS_OF_STATE = _words("heads state")
+#: Words before "conference" that make it reporters', not a summit: "a joint news conference".
+PRESS_WORDS = _words("news press")
+#: Words after "summit" that make a bilateral meeting: "summit talks".
+MEETING_NOUNS = _words("talks meeting")
+#: Auxiliaries of the future: "will visit".
+FUTURE_AUXILIARIES = _words("will shall 'll")
 #: Words that govern a planned act: "plans to visit", "invited … to visit", "agreed to sign".
 FUTURE_GOVERNORS = _words(
     "plan intend expect schedule invite invitation aim agree prepare preparation hope propose set going due need")

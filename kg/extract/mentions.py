@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from kg.extract.lexicon import (ADJECTIVE_ENDINGS, AMERICAS_REGIONS, BODY_HEADS, BODY_WORDS, BUILDING_HEADS,
-                               COMMODITY_NOUNS, COMPANY_NOUNS, COMPASS, EVENT_HEADS, GENERIC_FIRST, METONYM_KINDS,
-                               NAME_CONNECTORS, NAME_PARTICLES, NON_ORG_FIRST, ORG_HEADS, PERSON_ORG_HEADS, PLACE_HEADS,
-                               PLACE_NOUNS, PLATFORMS, PORTFOLIO, ROLE_HEADS, ROLE_WORDS, THE_COUNTRIES, TITLES,
-                               WATER_NOUNS)
+from kg.extract.lexicon import (ADJECTIVE_ENDINGS, AMBIGUOUS_BODY_HEADS, AMERICAS_REGIONS, BARE_BODIES, BODY_HEADS,
+                               BODY_WORDS, BUILDING_HEADS, COMMODITY_NOUNS, COMPANY_NOUNS, COMPASS, EVENT_HEADS,
+                               GENERIC_FIRST, METONYM_KINDS, NAME_CONNECTORS, NAME_PARTICLES, NAME_TITLES,
+                               NON_ORG_FIRST, ORG_HEADS, PERSON_ORG_HEADS, PLACE_HEADS, PLACE_NOUNS, PLATFORMS,
+                               PORTFOLIO, ROLE_HEADS, ROLE_WORDS, STATE_OPENERS, THE_COUNTRIES, THE_COUNTRY_ENDINGS,
+                               TITLES, WATER_NOUNS)
 from kg.extract.sentences import text_of
 from kg.extract.spans import Entity, acronym_definitions, entities
 from kg.extraction import Organization, Person
@@ -179,7 +180,7 @@ class MentionExtractor:
             return False
         if _names_no_organization(lowered):
             return False
-        if len(lowered) == 1 and lowered[0] in BODY_HEADS and lowered[0] not in ("parliament", "senate"):
+        if len(lowered) == 1 and lowered[0] in BODY_HEADS and lowered[0] not in BARE_BODIES:
             return False  # "Assembly" (of the African Union): a bare head word names nothing
         if span.end < len(span.doc) and span.doc[span.end].lower_ in COMMODITY_NOUNS:
             return False  # "Brent crude", "WTI futures"
@@ -289,10 +290,10 @@ class MentionExtractor:
         lowered = [w.lower() for w in words]
         if not lowered or not any(w in BODY_HEADS for w in lowered):
             return False
-        if len(lowered) == 1 and lowered[0] not in ("parliament", "senate"):
+        if len(lowered) == 1 and lowered[0] not in BARE_BODIES:
             return False
-        if lowered[0] in ("office", "service", "bank") or (lowered[-1] in ("office", "service", "bank") and (
-                lowered[0] not in ("central", "national", "state"))):
+        if lowered[0] in AMBIGUOUS_BODY_HEADS or (lowered[-1] in AMBIGUOUS_BODY_HEADS and (
+                lowered[0] not in STATE_OPENERS)):
             return False  # "Press Office", "Bank of ...": too often not a national body
         return all(w in BODY_WORDS for w in lowered) and not any(self.gazetteer.country_of(w) for w in words)
 
@@ -428,7 +429,7 @@ class MentionExtractor:
 
 def _with_article(country: str) -> str:
     """"the Philippines", "the United States": country names that take the article after "of"."""
-    if country in THE_COUNTRIES or country.startswith("United ") or country.endswith((" Republic", " Islands")):
+    if country in THE_COUNTRIES or country.startswith("United ") or country.endswith(THE_COUNTRY_ENDINGS):
         return f"the {country}"
     return country
 
@@ -505,7 +506,7 @@ def _looks_like_name(name: str) -> bool:
     limit = 8 if any(w in NAME_PARTICLES for w in words) else 6  # "Mohammed bin Salman bin Abdulaziz Al Saud"
     if not words or len(words) > limit or any(ch.isdigit() for ch in name):
         return False
-    if any(w.lower() in TITLES and w.lower() not in ("saint", "st.") for w in words):
+    if any(w.lower() in TITLES - NAME_TITLES for w in words):
         return False
     if words[-1].lower() in EVENT_HEADS or words[-1].lower() in ORG_HEADS or words[-1].lower() in BUILDING_HEADS:
         return False

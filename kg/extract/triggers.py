@@ -17,9 +17,10 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.agreements import concludes_talks, exchanged_documents, reached_agreement
-from kg.extract.lexicon import (AGREEMENT_NOUNS, FUTURE_GOVERNORS, GATHERED_HOLDERS, GATHERED_STATES, HEADLINE_ONLY,
-                               HONOURS, MULTILATERAL_MODIFIERS, NEED_AMOUNT, OBJECT_TRIGGERS, SIGNED_OBJECTS,
-                               TRIGGERS, WEAK_TRIGGERS)
+from kg.extract.lexicon import (AGREEMENT_NOUNS, FUTURE_AUXILIARIES, FUTURE_GOVERNORS, GATHERED_HOLDERS,
+                               GATHERED_STATES, HEADLINE_ONLY, HEADS_OF_STATE, HONOURS, MEETING_NOUNS,
+                               MULTILATERAL_MODIFIERS, NEED_AMOUNT, OBJECT_TRIGGERS, PHONE_CUES, PRESS_WORDS,
+                               SIGNED_OBJECTS, TRIGGERS, WEAK_TRIGGERS)
 from kg.extract.money import find_amounts
 from kg.extract.sentences import sentence_of, span_text, text_of
 from kg.extraction import PartialDate
@@ -88,7 +89,7 @@ def _event_type(token: Token, context: _SentenceContext) -> str | None:
         if key not in OBJECT_TRIGGERS or not _has_actor_object(token):
             return None
     event_type = TRIGGERS[key]
-    if key == "call" and context.has_cue(("phone", "telephone")):
+    if key == "call" and context.has_cue(PHONE_CUES):
         event_type = "Meeting"
     if event_type == "Meeting" and token.pos_ in ("NOUN", "PROPN") and gathers_many(token):
         event_type = "Summit"
@@ -113,9 +114,9 @@ def _rejected(key: str, event_type: str, token: Token, context: _SentenceContext
             c.dep_ == "prep" and c.lower_ == "to" for c in token.children)))
         or (key == "visit" and token.lower_ == "visiting" and following == "forces")  # "visiting forces agreements"
         or (key == "trade" and token.pos_ == "VERB" and any(c.lower_ == "at" for c in token.children))  # "trading at"
-        or (key == "conference" and preceding in ("news", "press"))  # reporters, not a summit
+        or (key == "conference" and preceding in PRESS_WORDS)  # reporters, not a summit
         or (key == "medal" and bool(_SPORTING_MEDAL.search(context.lower)))  # sporting results, not honours
-        or (key == "summit" and following in ("talks", "meeting"))  # bilateral "summit talks" are a Meeting
+        or (key == "summit" and following in MEETING_NOUNS)  # bilateral "summit talks" are a Meeting
         or (key == "vote" and bool(_LEGISLATIVE_VOTE.search(context.lower)))  # a parliamentary vote
         # "the newly appointed ambassadors": a description, not the appointment
         or (event_type == "Appointment" and token.tag_ == "VBN" and token.dep_ in ("amod", "acl"))
@@ -124,11 +125,14 @@ def _rejected(key: str, event_type: str, token: Token, context: _SentenceContext
 
 def gathers_many(token: Token) -> bool:
     """A meeting noun that names a gathering of many states: "Annual General Meeting", "Council of Foreign
-    Ministers", "a meeting with the leaders of the five Central Asian countries"."""
+    Ministers", "a meeting with the leaders of the five Central Asian countries". Words in a "with" phrase
+    name the counterparts, not the kind of meeting: "talks with the foreign ministers of Canada and Egypt"
+    are a hub's meetings."""
     words = {t.lower_ for t in token.subtree}
-    modified = any(t.lower_ in MULTILATERAL_MODIFIERS and not (t.lower_ == "summit" and t.head.i == token.i)
-                   for t in token.subtree)
-    return modified or bool(words & GATHERED_HOLDERS) and bool(words & GATHERED_STATES) or {"heads", "state"} <= words
+    counterparts = {t.i for c in token.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree}
+    modified = any(t.lower_ in MULTILATERAL_MODIFIERS and t.i not in counterparts
+                   and not (t.lower_ == "summit" and t.head.i == token.i) for t in token.subtree)
+    return modified or bool(words & GATHERED_HOLDERS) and bool(words & GATHERED_STATES) or HEADS_OF_STATE <= words
 
 
 def _has_actor_object(token: Token) -> bool:
@@ -151,7 +155,7 @@ def is_intended(trigger: Token) -> bool:
     """Announced, planned or future: "will visit", "plans to sign", "invited … to visit" (CAMEO codes these as
     intent, 03x, not as the act)."""
     for token in (trigger, *trigger.ancestors):
-        if any(child.lower_ in ("will", "shall", "'ll") and child.dep_ == "aux" for child in token.children):
+        if any(child.lower_ in FUTURE_AUXILIARIES and child.dep_ == "aux" for child in token.children):
             return True
         if token.tag_ == "VBD" and token.lemma_.lower() not in FUTURE_GOVERNORS:
             return False  # "… said on Tuesday after signing": a past clause anchors the act
