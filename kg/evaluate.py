@@ -14,8 +14,9 @@ Categories and how a prediction is read from an article graph:
 * event_types — the classes of the events the article `akg:reports`, intended
   ones included: the gold annotates what an article *reports*, and an announced
   visit is still reported as a Visit (`akg:isIntended` only qualifies it);
-* bilateral — sorted ISO2 pairs of the events and agreements that involve
-  exactly two distinct countries (`akg:involvesCountry` / `akg:party`);
+* bilateral — the unordered pairs of the article's `akg:Tie`s (their two
+  `akg:between` countries), one pair per dyad whatever its direction; an
+  event or agreement with several dyads gives several pairs;
 * agreements — a predicted agreement matches a gold one when their sets of
   *country* parties (ISO2) are equal — organisations such as the EU or the WHO
   are parties in the graph but not in the gold — one-to-one, in order; it is a
@@ -146,13 +147,10 @@ def read_predictions(store: KnowledgeStore, graphs: Iterable[str]) -> dict[str, 
     for p, row in rows("SELECT ?g ?t { GRAPH ?g { ?g akg:reports ?e . ?e a ?t } }"):
         if row["t"].value in types:
             p.event_types.add(types[row["t"].value])
-    pairs: dict[tuple[str, str], set[str]] = {}
-    for _, row in rows("""SELECT ?g ?e ?c { GRAPH ?g { ?g akg:reports ?e .
-                          { ?e akg:involvesCountry ?x } UNION { ?e akg:party ?x } } ?x akg:isoCode ?c }"""):
-        pairs.setdefault((row["g"].value, row["e"].value), set()).add(row["c"].value)
-    for (graph, _), codes in pairs.items():
-        if len(codes) == 2:
-            found[graph].bilateral.add(tuple(sorted(codes)))
+    for p, row in rows("""SELECT ?g (MIN(?c) AS ?a) (MAX(?c) AS ?b) {
+                          GRAPH ?g { ?t a akg:Tie ; akg:between ?x } ?x akg:isoCode ?c }
+                          GROUP BY ?g ?t HAVING (COUNT(DISTINCT ?c) = 2)"""):
+        p.bilateral.add((row["a"].value, row["b"].value))
     _read_agreements(rows, found)
     return found
 

@@ -103,6 +103,22 @@ class Event:
     evidence: Evidence | None = None
 
 
+@dataclass(frozen=True)
+class Tie:
+    """A dyad: two countries that interact in one event or agreement (GDELT/ICEWS/PLOVER style).
+
+    Its type, date, CAMEO code, Goldstein score and evidence are those of its event or agreement; the
+    mapping reads them from there. `directed` when the text gives a direction (visitor → host, donor →
+    recipient, exporter → importer, sender → receiver), as CAMEO records source and target.
+    """
+
+    source: str  # ISO2; for symmetric ties the alphabetically smaller code
+    target: str  # ISO2, != source
+    directed: bool
+    event: int | None = None  # index into Extraction.events
+    agreement: int | None = None  # index into Extraction.agreements (exactly one of the two is set)
+
+
 @dataclass
 class Extraction:
     article: Article
@@ -112,3 +128,4 @@ class Extraction:
     organizations: dict[str, Organization] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)
+    ties: list[Tie] = field(default_factory=list)  # events' ties in event order, then agreements'

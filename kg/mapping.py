@@ -21,7 +21,7 @@ from decimal import Decimal
 from pyoxigraph import Literal, NamedNode
 
 from kg import vocab
-from kg.extraction import Amount, Evidence, Extraction, PartialDate, Role
+from kg.extraction import Amount, Evidence, Extraction, PartialDate, Role, Tie
 from kg.gazetteer import Gazetteer
 from kg.iris import article_key, slugify
 from kg.readers import Article
@@ -132,6 +132,8 @@ class GraphBuilder:
             yield from self._agreement(ex, article_iri, index, agreement)
         for index, event in enumerate(ex.events, start=1):
             yield from self._event(ex, article_iri, index, event)
+        for tie in ex.ties:
+            yield from self._tie(ex, article_iri, tie)
 
     @staticmethod
     def _named(iri: NamedNode, cls: str, name: str) -> Iterator[tuple]:
@@ -279,6 +281,43 @@ class GraphBuilder:
         yield iri, akg("isIntended"), _boolean(event.intended)
         yield from self._amounts(iri, f"event-{key}", event.amounts)
         yield from self._evidence(ex, article_iri, iri, event.evidence, event.confidence)
+
+    def _tie(self, ex: Extraction, article_iri: NamedNode, tie: Tie) -> Iterator[tuple]:
+        """One dyad of an event or agreement: `tie/{key}-e{n}-{SOURCE}-{TARGET}` (`-a{n}-` for agreements).
+
+        Type, date, CAMEO code, Goldstein score and evidence are its event's; an agreement's tie takes them
+        from the signing that points at the agreement, and its type is "Agreement". The evidence is the
+        event's own NIF string, already described by the event.
+        """
+        slug = article_slug(ex.article)
+        if tie.event is not None:
+            event, owner = ex.events[tie.event], self.iri("event", f"{slug}-{tie.event + 1}")
+            key, tie_type, evidence = f"e{tie.event + 1}", event.type, event.evidence
+        else:
+            agreement = ex.agreements[tie.agreement]
+            owner = self.iri("agreement", self._agreement_key(ex, tie.agreement + 1))
+            event = next((e for e in sorted(ex.events, key=lambda e: e.type != "AgreementSigning")
+                          if e.agreement == tie.agreement), None)
+            key, tie_type, evidence = f"a{tie.agreement + 1}", "Agreement", agreement.evidence
+        iri = self.iri("tie", f"{slug}-{key}-{tie.source}-{tie.target}")
+        source, target = self.iri("country", tie.source), self.iri("country", tie.target)
+        yield iri, RDF_TYPE, akg("Tie")
+        yield iri, akg("tieOf"), owner
+        yield iri, akg("between"), source
+        yield iri, akg("between"), target
+        if tie.directed:
+            yield iri, akg("source"), source
+            yield iri, akg("target"), target
+        yield iri, akg("tieType"), Literal(tie_type)
+        if event is not None and event.date:
+            yield iri, schema("startDate"), date_literal(event.date)
+        if event is not None and event.goldstein is not None:
+            yield iri, akg("goldstein"), _decimal(event.goldstein)
+        if event is not None and event.cameo:
+            yield iri, akg("cameoCode"), Literal(event.cameo)
+        if evidence is not None:
+            yield iri, akg("evidence"), NamedNode(f"{article_iri.value}#char={evidence.start},{evidence.end}")
+        yield iri, prov("wasDerivedFrom"), article_iri
 
     def _event_label(self, ex: Extraction, event) -> str:
         names = [ex.persons[s].name for s in event.persons if s in ex.persons]

@@ -38,7 +38,8 @@ def test_organisation_matches_by_acronym_and_agreement_needs_count_and_value(tmp
     (gold,) = load_gold(_gold(tmp_path, _ITEM))
     predicted = Predicted(
         persons={name_key("Kassym-Jomart Tokayev")}, countries={"KZ", "FR", "US"},
-        organizations={"org:1": {"world health organization", "who"}}, event_types={"Meeting"}, bilateral={("FR", "KZ")},
+        organizations={"org:1": {"world health organization", "who"}}, event_types={"Meeting"},
+        bilateral={("FR", "KZ")},
         agreements=[PredictedAgreement(frozenset({"KZ", "FR"}), 12, (Decimal("1.4e9"),))],
     )
     report = score([gold], [predicted])
@@ -70,3 +71,21 @@ def test_evaluate_ingests_and_reads_the_graph_back(tmp_path):
     assert not (tmp_path / "unused").exists()
     text = str(report)
     assert "persons" in text and "F1" in text
+
+
+_HUB = {
+    "id": "t-2", "title": "Tokayev Receives Credentials of Three Ambassadors",
+    "text": "ASTANA – President Kassym-Jomart Tokayev received the credentials of the newly appointed ambassadors "
+            "of Belgium, Chile and Kenya at the Akorda on Wednesday.",
+    "published": "2024-05-02", "persons": ["Kassym-Jomart Tokayev"], "countries": ["BE", "CL", "KE", "KZ"],
+    "organizations": [], "event_types": ["Meeting"],
+    "bilateral": [["BE", "KZ"], ["CL", "KZ"], ["KE", "KZ"]], "agreements": [],
+}
+
+
+def test_bilateral_pairs_are_read_from_the_ties_one_per_dyad(tmp_path):
+    """One meeting with three counterparts is three pairs: the retired "event with exactly two countries"
+    would have found none."""
+    report = evaluate(_gold(tmp_path, _HUB), Settings(store=tmp_path / "unused"))
+    bilateral = report.scores["bilateral"]
+    assert (bilateral.tp, bilateral.fp, bilateral.fn) == (3, 0, 0)

@@ -1,4 +1,10 @@
-"""From a parsed spaCy `Doc` to an `Extraction`: mentions, roles, events, agreements."""
+"""From a parsed spaCy `Doc` to an `Extraction`: mentions, roles, events, agreements and their ties.
+
+The parts, each a module of small functions: `mentions` (persons, countries, organisations, over `spans`),
+`roles` (offices), `triggers` (which sentences report which event type), `actors` (who acts, on which
+side), `dyads` (which pairs of countries interact), `merging` (one event across sentences), `agreements`
+(what was signed), and `events`, which writes them; `lexicon` holds every word list they use.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ class Extractor:
     def __call__(self, article: Article, text: PreparedText, doc: Doc) -> Extraction:
         mentions = self.mentions(doc, text.dateline)
         assign_roles(doc, mentions)
-        events, agreements = self.events(doc, mentions, article)
+        events, agreements, ties = self.events(doc, mentions, article)
         return Extraction(
             article=article,
             text=text,
@@ -32,4 +38,5 @@ class Extractor:
             organizations=mentions.organizations,
             events=events,
             agreements=agreements,
+            ties=ties,
         )

@@ -14,35 +14,17 @@ import re
 
 from spacy.tokens import Span, Token
 
+from kg.extract.lexicon import (AGREEMENT_NOUNS, EARLIER_DEAL_HEADS, NUMBER_WORDS, SECTORS, SIGNING_TRIGGERS,
+                               TALK_NOUNS, UNCOUNTED_AGREEMENTS)
 from kg.extract.money import find_amounts
 from kg.extract.sentences import span_text
 from kg.extraction import Agreement
 
-#: Trigger words of an agreement signing (the event rules map them to AgreementSigning).
-SIGNING_TRIGGERS = frozenset({"sign", "ink", "signing", "conclude", "reach", "exchange"})
-#: Nouns that make "sign" an agreement signing.
-AGREEMENT_NOUNS = frozenset(
-    "agreement agreements memorandum memoranda mou mous deal deals contract contracts treaty treaties "
-    "accord accords declaration roadmap document documents protocol protocols convention charter memorandums".split()
-)
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "a": 1, "an": 1, "dozen": 12,
-}
-SECTORS = (
-    "energy", "oil", "gas", "nuclear", "uranium", "mining", "critical minerals", "rare earth", "metallurgy",
-    "agriculture", "transport", "logistics", "aviation", "railway", "education", "healthcare", "health",
-    "tourism", "culture", "finance", "banking", "investment", "digital", "technology", "IT", "space", "science",
-    "defense", "defence", "security", "water", "environment", "climate", "green hydrogen", "renewable energy",
-    "infrastructure", "construction", "trade", "industry", "pharmaceuticals", "telecommunications",
-)
 SECTOR_PATTERN = re.compile(r"\b(" + "|".join(re.escape(s) for s in sorted(SECTORS, key=len, reverse=True)) + r")\b")
-_TALK_NOUNS = frozenset("talks negotiations consultations discussions visit meeting".split())
-_EARLIER_DEAL_HEADS = frozenset("implementation implementing fulfilment fulfillment execution compliance "
-                                "progress review".split())
-_ANAPHORIC = re.compile(r"\b(?:the|this|that) (?:document|treaty|agreement|accord|deal|memorandum|protocol|convention)\b", re.I)
+_ANAPHORIC = re.compile(
+    r"\b(?:the|this|that) (?:document|treaty|agreement|accord|deal|memorandum|protocol|convention)\b", re.I)
+
+
 def same_agreement(agreement: Agreement, agreements: list[Agreement], sentence: Span) -> int | None:
     """"… ratified the document last month": a later act on an agreement already reported."""
     if not _ANAPHORIC.search(span_text(sentence)) or not agreement.parties:
@@ -79,7 +61,7 @@ def further_signings(sentence: Span, first: Token, agreement: Agreement) -> list
 def concludes_talks(token: Token) -> bool:
     """"concluded (trade deal) talks", "concluded negotiations": the object phrase is about talks."""
     for t in token.doc[token.i + 1 : min(len(token.doc), token.i + 5)]:
-        if t.lower_ in _TALK_NOUNS:
+        if t.lower_ in TALK_NOUNS:
             return True  # the small model may tag a headline's "talks" as a verb
         if t.pos_ in ("ADP", "PUNCT", "VERB", "CCONJ", "SCONJ", "SPACE"):
             return False
@@ -97,7 +79,7 @@ def exchanged_documents(token: Token) -> bool:
     for t in following[1:]:
         if t.lower_ in AGREEMENT_NOUNS or t.lower_ == "notes":
             return True
-        if not (t.like_num or t.pos_ in ("ADJ", "NUM", "DET") or t.lower_ in _NUMBER_WORDS):
+        if not (t.like_num or t.pos_ in ("ADJ", "NUM", "DET") or t.lower_ in NUMBER_WORDS):
             return False
     return False
 
@@ -106,7 +88,7 @@ def reached_agreement(token: Token) -> bool:
     """"an agreement reached between …", "reached a deal": not "trade reached $5 billion"."""
     if token.head.lower_ in AGREEMENT_NOUNS and token.dep_ in ("acl", "relcl"):
         # "the implementation of agreements reached at the last meeting": an earlier deal, not a new one
-        return not (token.head.dep_ == "pobj" and token.head.head.head.lower_ in _EARLIER_DEAL_HEADS)
+        return not (token.head.dep_ == "pobj" and token.head.head.head.lower_ in EARLIER_DEAL_HEADS)
     return any(child.dep_ == "dobj" and child.lower_ in AGREEMENT_NOUNS for child in token.children)
 
 
@@ -119,9 +101,9 @@ def agreement_count(sentence: Span) -> int | None:
                 word = child.lower_
                 if word.isdigit():
                     return int(word)
-                if word in _NUMBER_WORDS and (word not in ("a", "an") or token.tag_ == "NN"):
-                    return _NUMBER_WORDS[word]
-        if token.tag_ in ("NN", "NNP") and token.lower_ not in ("agreements", "documents", "deals", "contracts"):
+                if word in NUMBER_WORDS and (word not in ("a", "an") or token.tag_ == "NN"):
+                    return NUMBER_WORDS[word]
+        if token.tag_ in ("NN", "NNP") and token.lower_ not in UNCOUNTED_AGREEMENTS:
             return 1
     if re.search(r"\bexchanged? (?:of |the )?notes\b", span_text(sentence), re.I):
         return 1  # an exchange of notes is one agreement

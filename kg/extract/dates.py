@@ -12,20 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from kg.extract.lexicon import MONTHS, WEEKDAYS
 from kg.extraction import PartialDate
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-_MONTH = r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+_MONTH = (r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?"
+          r"|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s?[-–]\s?[0-3]?\d)?"
 _YEAR = r"(?:,?\s(?P<year>(?:19|20)\d\d))?"
 _MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s?" + _DAY + r"\b" + _YEAR)
 _DAY_MONTH = re.compile(r"\b" + _DAY + r"\s" + _MONTH + r"\b" + _YEAR)
 _MONTH_YEAR = re.compile(r"\b(?:in\s)" + _MONTH + r"\s(?P<year>(?:19|20)\d\d)\b")
 _WEEKDAY = re.compile(r"\bon\s(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 def find_date(text: str, published: dt.date | None, *, future: bool = False) -> PartialDate | None:
@@ -49,7 +46,7 @@ def find_date(text: str, published: dt.date | None, *, future: bool = False) -> 
 
 
 def _month_number(name: str) -> int:
-    return _MONTHS[name[:3].lower()]
+    return MONTHS[name[:3].lower()]
 
 
 def _with_year(month: int, day: int, year: str | None, published: dt.date | None, future: bool) -> PartialDate:
@@ -67,6 +64,6 @@ def _with_year(month: int, day: int, year: str | None, published: dt.date | None
 
 
 def _weekday(name: str, published: dt.date, future: bool) -> PartialDate:
-    offset = (published.weekday() - _WEEKDAYS.index(name)) % 7
+    offset = (published.weekday() - WEEKDAYS.index(name)) % 7
     date = published + dt.timedelta(days=(7 - offset) % 7) if future else published - dt.timedelta(days=offset)
     return PartialDate(month=date.month, day=date.day, year=date.year, year_inferred=True)

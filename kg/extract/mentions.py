@@ -5,8 +5,8 @@ gazetteer ids say what known names refer to; the rules here clean the rest:
 titles, portfolios and possessives stripped from persons ("Minister of
 Agriculture Aidarbek Saparov"), full names the small model calls ORG
 ("President Kassym-Jomart Tokayev") turned back into persons, surname mentions
-resolved to the full name given in the article (or, when unambiguous, earlier
-in the corpus), acronyms tied to the name they abbreviate, the news agency of
+resolved to the full name given in the article (or, when unambiguous, in the
+gazetteer of office holders), acronyms tied to the name they abbreviate, the news agency of
 the dateline kept as a source, and spans that name events, roles, portfolios
 or seats of power rejected as organisations.
 """
@@ -18,50 +18,21 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from kg.extract.lexicon import EVENT_HEADS, NAME_CONNECTORS, PORTFOLIO, ROLE_HEADS, ROLE_WORDS, TITLES
+from kg.extract.lexicon import (ADJECTIVE_ENDINGS, AMBIGUOUS_BODY_HEADS, AMERICAS_REGIONS, BARE_BODIES, BODY_HEADS,
+                               BODY_WORDS, BUILDING_HEADS, COMMODITY_NOUNS, COMPANY_NOUNS, COMPASS, EVENT_HEADS,
+                               GENERIC_FIRST, METONYM_KINDS, NAME_CONNECTORS, NAME_PARTICLES, NAME_TITLES,
+                               NON_ORG_FIRST, ORG_HEADS, PERSON_ORG_HEADS, PLACE_HEADS, PLACE_NOUNS, PLATFORMS,
+                               PORTFOLIO, ROLE_HEADS, ROLE_WORDS, STATE_OPENERS, THE_COUNTRIES, THE_COUNTRY_ENDINGS,
+                               TITLES, WATER_NOUNS)
 from kg.extract.sentences import text_of
-from kg.extract.spans import NAME_PARTICLES, Entity, acronym_definitions, entities
+from kg.extract.spans import Entity, acronym_definitions, entities
 from kg.extraction import Organization, Person
 from kg.gazetteer import Gazetteer, normalise, slugify
 
-#: Head words that make a Title-Case span an organisation, never a person.
-ORG_HEADS = frozenset(
-    """group company corporation corp inc ltd llc plc bank university institute ministry party council committee
-    commission agency association organization organisation union fund foundation court club airlines airways
-    service services news times post center centre academy school college society federation authority office
-    department embassy confederation museum opera philharmonic league movement alliance coalition
-    exchange parliament senate assembly navy army police media holding holdings power partners capital
-    energy gas oil motors industries network television radio tv""".split()
-)
-#: Last words of places and buildings that the small model tags ORG ("State House", "Elysee Palace").
-PLACE_HEADS = frozenset("palace house hall square stadium street avenue river lake region oblast province".split())
-#: Gazetteer kinds that stand for a state rather than name an organisation (Kremlin, "Kazakh Government").
-METONYM_KINDS = frozenset({"government"})
 _DATELINE_SOURCE = re.compile(r"\((?P<source>[A-Za-z0-9][\w .&-]{1,30})\)|\d\.\s+(?P<agency>[A-Z][\w.]{1,20})$")
-_ADJECTIVE_ENDINGS = ("ic", "ian", "ese", "ish", "an")
-_PLACE_NOUNS = frozenset("province provinces region regions district districts oblast county city village".split())
 #: Report and index titles the model tags ORG ("Future of Jobs", "Global Gender Gap Index").
 _JUNK_ORG = re.compile(r"^(?:Future of|Report\b|Index\b)|\b(?:Report|Index|Outlook)$")
-#: Social networks and apps are platforms an article quotes, not organisations it is about.
-PLATFORMS = frozenset("instagram facebook x twitter telegram youtube tiktok whatsapp linkedin threads vk".split())
 _CLUB = re.compile(r"\bFC[ \t]+[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?|\b[A-Z][\w'’-]+[ \t]+FC\b")
-#: First words of national bodies named without their country ("Central Election Commission", "Supreme Court").
-_NATIONAL_FIRST = frozenset("State Central Supreme Constitutional General National Federal".split())
-STATE_HEADS = frozenset("committee commission court senate parliament council assembly".split())
-#: Heads of a national body named without its country ("the Electoral Commission", "the Bureau of National
-#: Statistics", "Parliament"): the body belongs to the country the article is about.
-#: First words of agency names that say nothing on their own ("National", "Press", "Voice").
-_GENERIC_FIRST = frozenset("the national press news voice radio people's south north new le la el al asian world "
-                           "global international central state".split())
-_BODY_HEADS = {"ministry"} | STATE_HEADS | {
-    "agency", "bureau", "bank", "service", "inspectorate", "prosecutor's", "office"}
-#: Words of such generic body names; a name with any other word is a proper name and keeps its form.
-_BODY_WORDS = frozenset(
-    w.lower() for w in _NATIONAL_FIRST) | _BODY_HEADS | PORTFOLIO | NAME_CONNECTORS | frozenset(
-    """election elections electoral anti-corruption corruption combating statistics statistical audit accounts
-    prosecutor prosecutor-general investigation investigative tax revenue chamber lower upper house deputies
-    people's civil standards competition protection anti-monopoly financial monitoring regulation
-    regulatory supervision market markets planning strategic reforms reform counter-terrorism""".split())
 
 
 @dataclass
@@ -75,25 +46,20 @@ class Mentions:
     organization_spans: list[tuple[Span, str]]
 
 
-#: Last words that no personal name ends with: a span the model tagged PERSON that ends so is an organisation.
-_PERSON_ORG_HEADS = frozenset("""group company corporation corp inc ltd llc plc bank university institute ministry
-    party council committee commission agency association organization organisation fund foundation club airlines
-    airways federation authority embassy confederation museum league movement alliance coalition exchange holding
-    holdings industries network logistics trust market technologies systems solutions""".split())
 
 
 def _org_named_as_person(span: Span) -> bool:
-    return len(span) >= 2 and span[-1].is_title and span[-1].lower_ in _PERSON_ORG_HEADS
+    return len(span) >= 2 and span[-1].is_title and span[-1].lower_ in PERSON_ORG_HEADS
 
 
-#: Words that make "American" a region of the Americas, not the United States.
-_AMERICAS_REGIONS = frozenset({"south", "north", "latin", "central", "pan"})
-_WATER_NOUNS = frozenset({"Sea", "Ocean", "Gulf", "Strait", "Straits"})
-_COMPASS = frozenset({"South", "North", "East", "West"})
 
 
 class MentionExtractor:
-    """One instance per corpus: it remembers full names to resolve later surname-only mentions."""
+    """Mentions of one article, from that article and the gazetteer alone.
+
+    Keeps no state between articles: the same article gives the same mentions whatever was extracted
+    before it, in whatever process, which batched, parallel and resumable ingests rely on.
+    """
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
@@ -106,8 +72,6 @@ class MentionExtractor:
             if org.kind == "media" and len(org.name.split()) > 1:
                 media.setdefault(normalise(org.name.split()[0]), []).append(org)
         self.media_by_first_word = {word: orgs[0] for word, orgs in media.items() if len(orgs) == 1}
-        #: name word → full names seen in earlier articles of this run
-        self.corpus_names: dict[str, set[str]] = {}
 
     def __call__(self, doc: Doc, dateline: str | None = None) -> Mentions:
         found = Mentions({}, [], {}, [], [], [])
@@ -142,7 +106,6 @@ class MentionExtractor:
         self._resolve_surnames(found)
         self._drop_bare_names(found)
         self._add_surname_mentions(found, doc)
-        self._remember(found)
         countries = [iso2 for _, iso2, _ in found.country_spans]
         countries += [org.country for org in found.organizations.values() if org.country and self._names_country(org)]
         found.countries = list(dict.fromkeys(countries))
@@ -154,10 +117,10 @@ class MentionExtractor:
         if span.text.lower() in surnames and span.root.dep_ in ("nsubj", "nsubjpass", "poss"):
             return  # "Washington said …" after "Kevin Washington": a person, not a place
         if kind == "demonym" and span.text.lower().startswith("american") and span.start > 0 and (
-                span.doc[span.start - 1].lower_ in _AMERICAS_REGIONS):
+                span.doc[span.start - 1].lower_ in AMERICAS_REGIONS):
             return  # "the South American bloc", "Latin American markets": a region, not the United States
-        if span.end < len(span.doc) and span.doc[span.end].text in _WATER_NOUNS and span.start > 0 and (
-                span.doc[span.start - 1].text in _COMPASS):
+        if span.end < len(span.doc) and span.doc[span.end].text in WATER_NOUNS and span.start > 0 and (
+                span.doc[span.start - 1].text in COMPASS):
             return  # "the South China Sea": a sea named after the country, not the country
         found.country_spans.append((span, iso2, kind))
 
@@ -217,19 +180,19 @@ class MentionExtractor:
             return False
         if _names_no_organization(lowered):
             return False
-        if len(lowered) == 1 and lowered[0] in _BODY_HEADS and lowered[0] not in ("parliament", "senate"):
+        if len(lowered) == 1 and lowered[0] in BODY_HEADS and lowered[0] not in BARE_BODIES:
             return False  # "Assembly" (of the African Union): a bare head word names nothing
-        if span.end < len(span.doc) and span.doc[span.end].lower_ in _COMMODITY_NOUNS:
+        if span.end < len(span.doc) and span.doc[span.end].lower_ in COMMODITY_NOUNS:
             return False  # "Brent crude", "WTI futures"
         if all(w in ROLE_WORDS or w in PORTFOLIO or w in NAME_CONNECTORS or w == "treasury" for w in lowered):
             return False  # "State" (Counselor), "Water Resources", "Economy and Commerce"
-        if len(words) == 1 and not text.isupper() and lowered[0].endswith(_ADJECTIVE_ENDINGS):
+        if len(words) == 1 and not text.isupper() and lowered[0].endswith(ADJECTIVE_ENDINGS):
             return False  # "Turkic", "Nordic": adjectives, not names
         if self.gazetteer.country_of(text) or self.gazetteer.person(text):
             return False
         if any(token.pos_ == "VERB" for token in span) or re.search(r"\d{4}", text):
             return False
-        if span.end < len(span.doc) and span.doc[span.end].lower_ in _PLACE_NOUNS:
+        if span.end < len(span.doc) and span.doc[span.end].lower_ in PLACE_NOUNS:
             return False  # "Paktika and Khost provinces"
         return not _headline_only(span, text)
 
@@ -325,14 +288,14 @@ class MentionExtractor:
         """"Central Election Commission", "Bureau of National Statistics", "Parliament": a state body whose
         name says neither its country nor anything else proper."""
         lowered = [w.lower() for w in words]
-        if not lowered or not any(w in _BODY_HEADS for w in lowered):
+        if not lowered or not any(w in BODY_HEADS for w in lowered):
             return False
-        if len(lowered) == 1 and lowered[0] not in ("parliament", "senate"):
+        if len(lowered) == 1 and lowered[0] not in BARE_BODIES:
             return False
-        if lowered[0] in ("office", "service", "bank") or (lowered[-1] in ("office", "service", "bank") and (
-                lowered[0] not in ("central", "national", "state"))):
+        if lowered[0] in AMBIGUOUS_BODY_HEADS or (lowered[-1] in AMBIGUOUS_BODY_HEADS and (
+                lowered[0] not in STATE_OPENERS)):
             return False  # "Press Office", "Bank of ...": too often not a national body
-        return all(w in _BODY_WORDS for w in lowered) and not any(self.gazetteer.country_of(w) for w in words)
+        return all(w in BODY_WORDS for w in lowered) and not any(self.gazetteer.country_of(w) for w in words)
 
     def _add_dateline_source(self, found: Mentions, dateline: str | None) -> None:
         """"BEIJING, April 14 (Xinhua)": the agency is cited as the source."""
@@ -354,7 +317,7 @@ class MentionExtractor:
             slug = None
             if end + 2 < len(doc) and doc[end].text in ("-", "–") and doc[end + 1].lower_ == "based":
                 slug = starts.get(end + 2)
-            elif kind == "demonym" and end + 1 < len(doc) and doc[end].lower_ in _COMPANY_NOUNS:
+            elif kind == "demonym" and end + 1 < len(doc) and doc[end].lower_ in COMPANY_NOUNS:
                 slug = starts.get(end + 1)
             org = found.organizations.get(slug) if slug else None
             if org is not None and org.country is None:
@@ -362,7 +325,7 @@ class MentionExtractor:
 
     def _media_named(self, word: str):
         """"Trend reports", "(Kyodo)": an agency cited by the first word of its name."""
-        if len(word.split()) != 1 or self.gazetteer.country_of(word) or word.lower() in _GENERIC_FIRST:
+        if len(word.split()) != 1 or self.gazetteer.country_of(word) or word.lower() in GENERIC_FIRST:
             return None
         return self.media_by_first_word.get(normalise(word))
 
@@ -413,25 +376,20 @@ class MentionExtractor:
             matches = [s for s, p in full.items() if s != slug and _contains(normalise(p.name).split(), short)]
             target = matches[0] if len(matches) == 1 else None
             if target is None and not matches:
-                target = self._from_corpus(found, person)
+                target = self._from_gazetteer(found, person)
             if target is None:
                 continue
             del found.persons[slug]
             found.person_spans = [(span, target if s == slug else s) for span, s in found.person_spans]
             full.pop(slug, None)
 
-    def _from_corpus(self, found: Mentions, person: Person) -> str | None:
-        """The gazetteer's or an earlier article's full name for a bare surname, when only one fits."""
-        if len(person.name.split()) > 1:
+    def _from_gazetteer(self, found: Mentions, person: Person) -> str | None:
+        """The gazetteer's full name for a bare surname ("Tokayev"), when it knows one."""
+        known = self.gazetteer.person(person.name) if len(person.name.split()) == 1 else None
+        if known is None:
             return None
-        known = self.gazetteer.person(person.name)
-        names = {known.name} if known else self.corpus_names.get(normalise(person.name), set())
-        if len(names) != 1:
-            return None
-        name = next(iter(names))
-        slug = known.slug if known else slugify(name)
-        found.persons.setdefault(slug, Person(slug, name, known.country if known else None))
-        return slug
+        found.persons.setdefault(known.slug, Person(known.slug, known.name, known.country))
+        return known.slug
 
     def _drop_bare_names(self, found: Mentions) -> None:
         """A lone word never resolved to a full name is more often a brand or a place than a person."""
@@ -465,44 +423,32 @@ class MentionExtractor:
                 continue
             found.person_spans.append((span, next(iter(slugs))))
 
-    def _remember(self, found: Mentions) -> None:
-        for person in found.persons.values():
-            words = normalise(person.name).split()
-            if len(words) > 1:
-                self.corpus_names.setdefault(words[-1], set()).add(person.name)
 
 
-_THE_COUNTRIES = frozenset("Philippines Netherlands Maldives Bahamas Gambia Comoros Seychelles".split())
 
 
 def _with_article(country: str) -> str:
     """"the Philippines", "the United States": country names that take the article after "of"."""
-    if country in _THE_COUNTRIES or country.startswith("United ") or country.endswith((" Republic", " Islands")):
+    if country in THE_COUNTRIES or country.startswith("United ") or country.endswith(THE_COUNTRY_ENDINGS):
         return f"the {country}"
     return country
 
 
 _MINISTRY = re.compile(r"\bMinistry of (?:the )?[A-Z][a-z]+(?:,? (?:and )?[A-Z][a-z]+)*(?: and [A-Z][a-z]+)*"
                        r"(?: of (?!the\b)[A-Z][a-z]+)?")
-_COMPANY_NOUNS = frozenset("company companies firm developer group giant operator producer manufacturer investor "
-                           "conglomerate fund utility lender carrier automaker miner bank".split())
-_COMMODITY_NOUNS = frozenset("crude futures barrel barrels blend".split())
-#: First words of names that are decorations, events or groups of office holders, not organisations.
-_NON_ORG_FIRST = frozenset("order medal heads leaders".split())
 
 
 def _names_no_organization(lowered: list[str]) -> bool:
     """"Order of Dostyk", "Summit of the Forum on …", "Heads of State of Central Asia"."""
     if len(lowered) < 2:
         return False
-    if lowered[0] in _NON_ORG_FIRST and lowered[1] in ("of", "for"):
+    if lowered[0] in NON_ORG_FIRST and lowered[1] in ("of", "for"):
         return True
     if (lowered[0] == "government" and lowered[1] == "of") or lowered[-1] == "government":
         return True  # "the Government of Japan": the state itself, not an organisation it names
     return lowered[0] in EVENT_HEADS and lowered[1] in ("of", "on", "for")
 
 
-_BUILDINGS = frozenset("house palace square stadium street avenue".split())
 
 
 def _listed_with_person(span: Span) -> bool:
@@ -560,8 +506,8 @@ def _looks_like_name(name: str) -> bool:
     limit = 8 if any(w in NAME_PARTICLES for w in words) else 6  # "Mohammed bin Salman bin Abdulaziz Al Saud"
     if not words or len(words) > limit or any(ch.isdigit() for ch in name):
         return False
-    if any(w.lower() in TITLES and w.lower() not in ("saint", "st.") for w in words):
+    if any(w.lower() in TITLES - NAME_TITLES for w in words):
         return False
-    if words[-1].lower() in EVENT_HEADS or words[-1].lower() in ORG_HEADS or words[-1].lower() in _BUILDINGS:
+    if words[-1].lower() in EVENT_HEADS or words[-1].lower() in ORG_HEADS or words[-1].lower() in BUILDING_HEADS:
         return False
     return all(w[0].isupper() or w.lower() in NAME_PARTICLES for w in words)

@@ -10,27 +10,17 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from kg.extract.lexicon import (CURRENCY_CODES, CURRENCY_SYMBOLS, CURRENCY_WORDS, MAX_QUALIFIERS, MIN_QUALIFIERS,
+                               SCALES)
 from kg.extraction import Amount
 
-_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₸": "KZT", "₽": "RUB", "₹": "INR", "₩": "KRW"}
-_CODES = ("USD", "EUR", "GBP", "CNY", "RMB", "KZT", "RUB", "JPY", "INR", "KRW", "TRY", "UZS", "KGS", "AED", "CHF")
-_WORDS = {
-    "dollars": "USD", "dollar": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR",
-    "pounds": "GBP", "pounds sterling": "GBP", "yuan": "CNY", "renminbi": "CNY", "tenge": "KZT",
-    "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "yen": "JPY", "rupees": "INR", "won": "KRW",
-    "lira": "TRY", "liras": "TRY", "soums": "UZS", "sums": "UZS", "som": "KGS", "soms": "KGS",
-    "dirhams": "AED", "francs": "CHF", "manat": "AZN",
-}
-_SCALES = {"thousand": 10**3, "million": 10**6, "mln": 10**6, "m": 10**6, "billion": 10**9, "bln": 10**9,
-           "bn": 10**9, "b": 10**9, "trillion": 10**12, "tln": 10**12, "trn": 10**12}
-_MIN = ("more than", "over", "above", "at least", "exceeding", "surpassing", "in excess of", "upwards of")
-_MAX = ("up to", "nearly", "almost", "less than", "under", "below", "as much as", "no more than")
-
 _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_SCALE = r"(?:\s?(?P<scale>thousand|million|mln|billion|bln|bn|trillion|tln|trn|m|b)\b)?"
-_QUALIFIER = r"(?P<qualifier>" + "|".join(re.escape(q) for q in _MIN + _MAX) + r")?\s*"
-_PREFIX = r"(?P<prefix>US\$|[$€£¥₸₽₹₩]|(?:" + "|".join(_CODES) + r")\s?)"
-_SUFFIX = r"\s(?P<suffix>" + "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True)) + "|" + "|".join(_CODES) + r")\b"
+_SCALE = r"(?:\s?(?P<scale>" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b)?"
+_QUALIFIER = r"(?P<qualifier>" + "|".join(re.escape(q) for q in MIN_QUALIFIERS + MAX_QUALIFIERS) + r")?\s*"
+_PREFIX = (r"(?P<prefix>" + "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
+           + "|(?:" + "|".join(CURRENCY_CODES) + r")\s?)")
+_SUFFIX = (r"\s(?P<suffix>" + "|".join(sorted((re.escape(w) for w in CURRENCY_WORDS), key=len, reverse=True))
+           + "|" + "|".join(CURRENCY_CODES) + r")\b")
 
 _PATTERN = re.compile(
     _QUALIFIER + r"(?:" + _PREFIX + r"\s?" + _NUMBER + _SCALE + r"|" + _NUMBER.replace("number", "number2")
@@ -72,19 +62,19 @@ def _amount(match: re.Match) -> Amount | None:
     scale = (groups["scale"] or groups["scale2"] or "").lower()
     if groups["prefix"]:
         token = groups["prefix"].strip()
-        currency = _SYMBOLS.get(token) or token.upper()
+        currency = CURRENCY_SYMBOLS.get(token) or token.upper()
         if scale in ("m", "b") and not groups["scale"]:
             scale = ""
     else:
-        currency = _WORDS.get(groups["suffix"].lower()) or groups["suffix"].upper()
+        currency = CURRENCY_WORDS.get(groups["suffix"].lower()) or groups["suffix"].upper()
     currency = "CNY" if currency == "RMB" else currency
     try:
-        value = Decimal(number.replace(",", "")) * _SCALES.get(scale, 1)
+        value = Decimal(number.replace(",", "")) * SCALES.get(scale, 1)
     except InvalidOperation:
         return None
     qualifier = (groups["qualifier"] or "").lower()
-    if qualifier in _MIN:
+    if qualifier in MIN_QUALIFIERS:
         return Amount(currency=currency, min_value=value)
-    if qualifier in _MAX:
+    if qualifier in MAX_QUALIFIERS:
         return Amount(currency=currency, max_value=value)
     return Amount(currency=currency, value=value)

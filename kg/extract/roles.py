@@ -11,18 +11,11 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from kg.extract.lexicon import ROLE_CONNECTORS, ROLE_HEADS
 from kg.extract.mentions import Mentions
 from kg.extraction import Evidence, Role
 from kg.extract.sentences import sentence_of
 
-ROLE_HEADS = frozenset(
-    """president minister ambassador secretary secretary-general chairman chairwoman chair ceo director
-    head speaker senator governor mayor akim hokim chief counselor counsellor envoy spokesperson spokesman
-    spokeswoman commissioner king queen emir sheikh chancellor founder officer premier representative
-    deputy justice judge rector manager adviser advisor consul chargé commander coordinator president-elect
-    leader executive""".split()
-)
-_CONNECTORS = frozenset({"of", "for", "and", "on", "-", "&"})
 
 
 def assign_roles(doc: Doc, mentions: Mentions) -> None:
@@ -51,12 +44,12 @@ def _role_before(doc: Doc, span: Span, orgs: dict[int, str], countries: dict[int
     while i >= sentence.start and i not in orgs and i not in countries:
         token = doc[i]
         if token.lower_ in ROLE_HEADS or (token.is_title and token.pos_ in ("PROPN", "NOUN", "ADJ")) or (
-                words and token.lower_ in _CONNECTORS):
+                words and token.lower_ in ROLE_CONNECTORS):
             words.insert(0, i)
             i -= 1
         else:
             break
-    while words and doc[words[0]].lower_ in _CONNECTORS:
+    while words and doc[words[0]].lower_ in ROLE_CONNECTORS:
         words.pop(0)
     if not any(doc[w].lower_ in ROLE_HEADS for w in words):
         return None
@@ -82,7 +75,7 @@ def _role_after(doc: Doc, span: Span, orgs: dict[int, str], countries: dict[int,
     org = next((orgs[t.i] for t in apposition if t.i in orgs), None)
     role_words = [t for t in apposition if t.i not in countries and t.i not in orgs
                   and t.lower_ not in ("the", "a", "an", "'s", "’s") and not t.is_punct]
-    while role_words and role_words[-1].lower_ in _CONNECTORS | {"to", "at", "in"}:
+    while role_words and role_words[-1].lower_ in ROLE_CONNECTORS | {"to", "at", "in"}:
         role_words.pop()
     first = next((k for k, t in enumerate(role_words) if t.lower_ in ROLE_HEADS or t.pos_ == "ADJ"), None)
     if first is None:

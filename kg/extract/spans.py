@@ -15,21 +15,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from kg.extract.lexicon import PORTFOLIO, ROLE_WORDS, TITLES
+from kg.extract.lexicon import (DANGLING, NAME_PARTICLES, NOT_GIVEN_NAME_ENDINGS, PATRONYMIC_PARTICLES, PORTFOLIO,
+                               ROLE_WORDS, STATE_BODIES, TITLES)
 from kg.extract.sentences import sentence_of, sentence_start
 
-#: Lower-case words inside personal names ("Ursula von der Leyen", "Abdulaziz bin Salman").
-NAME_PARTICLES = frozenset("al bin ibn von van der de da del di la le du dos el ben".split())
-#: Heads of state bodies that are named after their country: "Kyrgyzstan's Central
-#: Election Commission" is the "Central Election Commission of Kyrgyzstan".
-STATE_BODIES = frozenset(
-    """ministry senate parliament committee commission court embassy department government council
-    assembly""".split()
-)
-#: Particles after which the next name is a father's, inside the same personal name.
-_PATRONYMIC = frozenset({"bin", "ibn", "bint"})
-#: Words that end a name fragment waiting for its country ("Ministry of Energy of" + "Uzbekistan").
-_DANGLING = frozenset({"of", "the"})
 _ACRONYM_DEFINITION = re.compile(
     r"(?P<name>(?:[A-Z][\w’'&.\-]* +(?:(?:of|the|and|for|on|in|de|&|a|under) +)*)+[A-Z][\w’'&.\-]*)"
     r"\s*\(\s*(?P<acronym>[A-Z][A-Za-z0-9&.\-]{1,11})\s*\)"
@@ -126,11 +115,11 @@ def _join(doc: Doc, first: Entity, second: Entity, country_names: dict[str, str]
     gap = doc[first.span.end : second.span.start]
     kind = second.ref.partition(":")[0]
     first_kind = first.ref.partition(":")[0]
-    if first.label == "ORG" and not first.ref and not gap and first.span[-1].lower_ in _DANGLING and kind == "country":
+    if first.label == "ORG" and not first.ref and not gap and first.span[-1].lower_ in DANGLING and kind == "country":
         # "Ministry of Energy of" + "Uzbekistan": the country stays a mention of its own too.
         return [Entity(doc[first.span.start : second.span.end], "ORG"), second]
     if first.label == "PERSON" and second.label == "PERSON" and not first.ref and not gap and (
-            first.span[-1].lower_ in _PATRONYMIC):
+            first.span[-1].lower_ in PATRONYMIC_PARTICLES):
         # "Mohammed bin" + "Salman bin Abdulaziz Al Saud": the father's name is part of the son's
         return [Entity(doc[first.span.start : second.span.end], "PERSON")]
     if first.label == "PERSON" and second.label in ("PERSON", "ORG") and not first.ref and not second.ref and (
@@ -150,17 +139,13 @@ def _join(doc: Doc, first: Entity, second: Entity, country_names: dict[str, str]
     return None
 
 
-#: Capitalised words before a place that are adjectives, not given names: "Neighbouring Iran", "Northern Ireland".
-_NOT_GIVEN_NAME_ENDINGS = ("ing", "ern")
-
-
 def _given_name_before_place(doc: Doc, entity: Entity) -> Entity:
     """"Emma Jordan", "Kevin Washington": a place name right after an untagged given name is a surname."""
     if entity.ref.partition(":")[0] not in ("country", "city") or entity.span.start <= sentence_start(entity.span):
         return entity
     before = doc[entity.span.start - 1]
     if before.ent_iob_ == "O" and before.is_title and before.pos_ == "PROPN" and len(before) > 1 and (
-            not before.lower_.endswith(_NOT_GIVEN_NAME_ENDINGS)) and (
+            not before.lower_.endswith(NOT_GIVEN_NAME_ENDINGS)) and (
             before.lower_ not in TITLES and before.lower_ not in PORTFOLIO):
         return Entity(doc[before.i : entity.span.end], "PERSON")
     return entity
