@@ -115,3 +115,9 @@ def test_the_two_sides_are_the_pair_last_seen_acting_together(read):
     assert later.countries == []
     discourse.complete(later, ["AgreementSigning"], bloc_summit=False)
     assert set(later.countries) == {"KZ", "KG"}
+
+
+def test_being_received_goes_from_the_guest_to_the_host(read):
+    _, triggers, mentions, finder = read("Russian President Vladimir Putin was received by North Korean leader "
+                                         "Kim Jong Un in Pyongyang on Wednesday.")
+    assert finder.meeting_sides(triggers["Meeting"], mentions) == [Sides(("RU",), ("KP",), True)]

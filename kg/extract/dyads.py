@@ -7,9 +7,11 @@ counterparts, visitor and host, donor and recipient, exporter and importer, send
 functions here turn sides and countries into dyads, and dyads into the extraction's `Tie`s:
 
 * sides found: every source with every target (a hub with each counterpart), directed when the text gives a
-  direction, otherwise symmetric; the two sides are never paired among themselves (co-donors, co-visitors);
-* no sides found: exactly two acting countries make one symmetric dyad; three or more make none, since who
-  interacts with whom is not said (a gathering, a joint statement);
+  direction, otherwise symmetric; the countries of one side are never paired among themselves (co-donors,
+  co-visitors, a hub's several guests);
+* no sides found: exactly two acting countries make one symmetric dyad — unless the text named both as the
+  receiving side of a directed act (two recipients of aid whose donor is not named); three or more make
+  none, since who interacts with whom is not said (a gathering, a joint statement);
 * a summit is a gathering: it gives a dyad only when the text names it as two countries' own (sides found);
 * an agreement binds each of its parties to the others, so two or three country parties make every pair;
   four or more make an instrument many states joined, which ties no pair unless one signer and its partners

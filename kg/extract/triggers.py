@@ -136,10 +136,10 @@ def gathers_many(token: Token) -> bool:
 
 
 def _has_actor_object(token: Token) -> bool:
-    """"received Nigerian President Bola Tinubu", not "received awards"."""
+    """"received Nigerian President Bola Tinubu", "was received by Kim Jong Un", not "received awards"."""
     if any(child.dep_ == "dobj" and child.lemma_.lower() in HONOURS for child in token.children):
         return False  # "will receive the decoration from Ambassador X"
-    return any(child.dep_ in ("dobj", "pobj", "prep") and any(
+    return any(child.dep_ in ("dobj", "pobj", "prep", "agent") and any(
         t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in child.subtree) for child in token.children)
 
 
