@@ -209,10 +209,16 @@ def evaluate(gold: Path, model: str) -> None:
 
 @main.command()
 @click.option("--articles", default=5000, show_default=True, help="Size of the generated corpus.")
+@click.option("--processes", type=int, default=None, help="Processes of the parallel run  [default: all cores].")
+@click.option("--bare/--no-bare", default=True, show_default=True, help="Measure the bare nlp.pipe baseline.")
+@click.option("--writer/--no-writer", default=True, show_default=True, help="Measure the writer alone.")
 @_model_option
-def bench(articles: int, model: str) -> None:
-    """Whole-pipeline throughput as a ratio to bare spaCy `nlp.pipe`, and peak memory."""
+def bench(articles: int, processes: int | None, bare: bool, writer: bool, model: str | None) -> None:
+    """Ingest throughput (1 and N processes) and peak memory against bare spaCy; the writer's own ceiling."""
+    import os
+
     from kg.bench import run
 
-    run(articles, model, echo=click.echo)
-
+    settings = _settings(model=model, processes=processes)
+    run(articles, settings.model, settings.ingest.processes or os.cpu_count() or 1, bare=bare, writer=writer,
+        echo=click.echo)
