@@ -43,8 +43,38 @@ def _open(settings: Settings, *, read_only: bool) -> KnowledgeStore:
         raise click.ClickException(str(error)) from error
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+class _Commands(click.Group):
+    """Every failure a user can cause or meet is one line saying what and what to do; `--debug` shows the traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except (InputError, StoreError, LedgerError) as error:
+            if _debugging(ctx):
+                raise
+            raise click.ClickException(str(error)) from error
+        except OSError as error:
+            if _debugging(ctx):
+                raise
+            where = f" {error.filename}" if error.filename else ""
+            raise click.ClickException(f"cannot use{where}: {error.strerror or error} "
+                                       "(check the path and its permissions)") from error
+        except Exception as error:
+            if _debugging(ctx):
+                raise
+            raise click.ClickException(f"{type(error).__name__}: {error} — run `kg --debug …` for the traceback, "
+                                       "and please report it if the input looks fine") from error
+
+
+def _debugging(ctx: click.Context) -> bool:
+    return bool(ctx.find_root().params.get("debug"))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, envvar="KG_DEBUG", help="Show the full traceback of an error (env KG_DEBUG).")
+def main(debug: bool) -> None:
     """Astana KG: news articles in, a linked-data knowledge graph out."""
 
 
@@ -108,13 +138,25 @@ def query(query: str, store: Path, fmt: str) -> None:
     """Run a SPARQL query (text, or @file.rq) over the union of the article graphs."""
     from kg.results import write_results
 
-    text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
+    text = _read_query(query)
     with _open(_settings(store=store), read_only=True) as kg_store:
         try:
             results = kg_store.oxigraph.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as error:
             raise click.ClickException(f"SPARQL syntax error: {error}") from error
         write_results(results, fmt, sys.stdout)
+
+
+def _read_query(argument: str) -> str:
+    """The query text, or the contents of `@file.rq`."""
+    if not argument.startswith("@"):
+        return argument
+    path = Path(argument[1:])
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise click.ClickException(f"cannot read the query file {path}: {reason}") from error
 
 
 @main.command()
