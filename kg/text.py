@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.readers import Article
+from kg.sources.record import Article
 
 HEADLINE_SEPARATOR = "\n\n"
 
