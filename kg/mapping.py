@@ -93,6 +93,16 @@ class GraphBuilder:
             yield article_iri, schema("url"), NamedNode(article.url)
         if article.id:
             yield article_iri, schema("identifier"), Literal(article.id)
+        if article.publisher:  # the outlet, an organisation like any other (not a mention)
+            publisher = self.iri("organization", slugify(article.publisher))
+            yield article_iri, schema("publisher"), publisher
+            yield publisher, RDF_TYPE, akg("Organization")
+            yield publisher, schema("name"), Literal(article.publisher)
+            yield publisher, RDFS_LABEL, Literal(article.publisher)
+        if article.origin and article.origin.startswith(("http://", "https://")):  # the feed or sitemap, not a file
+            yield article_iri, prov("hadPrimarySource"), NamedNode(article.origin)
+        if article.language:
+            yield article_iri, schema("inLanguage"), Literal(article.language)
         if ex.text.dateline:
             yield article_iri, schema("dateline"), Literal(ex.text.dateline)
         yield from self._context(ex, article_iri)
