@@ -205,7 +205,9 @@ def build_outlet(site: Site) -> None:
     site.page(ROGUN, "tajik-hydro.html", fail_first=1)
     site.page(VIDEO, "video-only.html")
     site.page(PRIVATE, "private-story.html")
-    site.page(SLOW, "tajik-hydro.html", delay=3.0)
+    third_turbine = (PAGES / "tajik-hydro.html").read_text(encoding="utf-8").replace("Second", "Third").replace(
+        "second", "third").replace("1,200", "1,800")
+    site.add(SLOW, third_turbine, delay=3.0)
     site.redirect(LOOP, "/loop/b")
     site.redirect("/loop/b", LOOP)
     site.add(BIG, big_page(2_000_000), length=False)
