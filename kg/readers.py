@@ -26,8 +26,9 @@ with the same canonical URL or the same text are one article, the second
 skipped as a duplicate. Article bodies over `max_chars` are split into
 parts (see `split_long`).
 
-`Article`, `InputError` and `ReadReport` live in `kg.sources.record` and are
-re-exported here, the import path the rest of the code uses.
+`Article`, `InputError`, `ReadReport` (from `kg.sources.record`) and the
+two text readers are re-exported here, the import path the rest of the code
+uses.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ from pathlib import Path
 
 from kg.config import IngestSettings, Settings
 from kg.sources.record import Article, InputError, ReadReport, Skipped, url_problem
+from kg.sources.textfiles import read_jsonl, read_seed_text
 
-__all__ = ["Article", "InputError", "ReadReport", "check_inputs", "iter_articles", "read_articles", "split_long"]
+__all__ = ["Article", "InputError", "ReadReport", "check_inputs", "iter_articles", "read_articles", "read_jsonl",
+           "read_seed_text", "split_long"]
 
 KINDS = {
     ".txt": "seed", ".jsonl": "jsonl",
@@ -160,8 +163,6 @@ def read_articles(inputs: Iterable[str | Path], settings: Settings | None = None
 
 
 def _text_records(item: Input, limits: IngestSettings) -> Iterator[Article]:
-    from kg.sources.textfiles import read_jsonl, read_seed_text
-
     reader = read_jsonl if item.kind == "jsonl" else read_seed_text
     return reader(item.path, limits)
 

@@ -162,6 +162,7 @@ class Watcher:
             self.stopping.wait(max(0.0, self.settings.fetch.every - (time.monotonic() - started)))
         log.info("stopped after %d poll(s): %s", number, _listed(self.totals))
         self.db.close()
+        self._lock.close()
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         log.info("%s: stopping after the batch in hand", signal.Signals(signum).name)
@@ -329,9 +330,10 @@ class Watcher:
             self.report.skip(skipped)
             self.db.execute("UPDATE urls SET status = 'skipped', reason = ? WHERE url = ?", (str(skipped), url))
             return
-        failures = (self.db.execute("SELECT failures FROM urls WHERE url = ?", (url,)).fetchone() or (0,))[0] + 1
+        failures, role = self.db.execute("SELECT failures, role FROM urls WHERE url = ?", (url,)).fetchone()
+        failures += 1
         gap = min(self.settings.fetch.every * 2 ** (failures - 1), MAX_GAP)
-        given_up = failures >= MAX_FAILURES
+        given_up = failures >= MAX_FAILURES and role != "source"  # sources are polled whatever happens
         self.counts["failed for good" if given_up else "failed, will retry"] += 1
         log.warning("%s: %s", "giving up on" if given_up else f"failure {failures}, retrying in {_duration(gap)}",
                     skipped)

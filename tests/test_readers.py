@@ -137,8 +137,8 @@ def test_lone_surrogates_are_errors(tmp_path, field):
 
 
 def test_odd_but_valid_records(tmp_path):
-    path = jsonl(tmp_path / "o.jsonl", {"title": " Two\nlines\t ", "text": "Body", "published": "2024-03-04T23:30:00+05:00",
-                                         "publisher": "The Steppe Herald", "unknown": [1, 2]})
+    path = jsonl(tmp_path / "o.jsonl", {"title": " Two\nlines\t ", "text": "Body", "unknown": [1, 2],
+                                         "published": "2024-03-04T23:30:00+05:00", "publisher": "The Steppe Herald"})
     (article,) = read_articles([path])
     assert (article.title, article.published, article.publisher) == ("Two lines", dt.date(2024, 3, 4),
                                                                      "The Steppe Herald")

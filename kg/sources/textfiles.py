@@ -83,7 +83,8 @@ def _blocks(path: Path, max_bytes: int) -> Iterator[tuple[int, list[str]]]:
             lines.append(line.strip())
             size += len(line.encode())
             if size > max_bytes:
-                raise InputError(path, start, f"item is longer than {max_bytes:,} bytes (the limit that keeps reading bounded in memory)")
+                raise InputError(path, start, f"item is longer than {max_bytes:,} bytes (the limit that keeps "
+                                              "reading bounded in memory)")
         elif lines:
             yield start, lines
             lines = []
