@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from kg.config import IngestSettings, ServerSettings, Settings, default
+from kg.config import FetchSettings, IngestSettings, ServerSettings, Settings, default
 from kg.ledger import LedgerError
-from kg.readers import InputError, read_articles
+from kg.readers import InputError
 from kg.store import KnowledgeStore, StoreError
 from kg.vocab import PREFIXES
 
@@ -26,6 +30,58 @@ _base_option = click.option(
 _model_option = click.option(
     "--model", default=None, show_default=_shown(Settings, "model"),
     help="spaCy pipeline package (env KG_MODEL), e.g. en_core_web_trf.")
+
+
+class Duration(click.ParamType):
+    """A time span: seconds, or a number with s, m, h or d ("90", "30s", "15m", "1.5h", "1d")."""
+
+    name = "duration"
+    _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(value))
+        if not match:
+            self.fail(f"{value!r} is not a duration such as 90, 30s, 15m or 1h", param, ctx)
+        return float(match.group(1)) * self._UNITS[match.group(2)]
+
+
+# Options of everything that reads articles from the web: `kg ingest` and `kg watch` take the same ones.
+_READING_OPTIONS = [
+    click.option("--max-chars", type=int, default=None, show_default=_shown(IngestSettings, "max_chars"),
+                 help="Longer article bodies are split into parts of at most this many characters."),
+    click.option("--contact", default=None,
+                 help="E-mail or URL put in the User-Agent, so site owners can reach you (env KG_CONTACT)."),
+    click.option("--delay", type=Duration(), default=None, show_default=_shown(FetchSettings, "delay"),
+                 help="Pause between two requests to one host (a robots.txt Crawl-delay may raise it)."),
+    click.option("--connect-timeout", type=Duration(), default=None,
+                 show_default=_shown(FetchSettings, "connect_timeout")),
+    click.option("--read-timeout", type=Duration(), default=None, show_default=_shown(FetchSettings, "read_timeout"),
+                 help="Longest silence while reading a response."),
+    click.option("--total-timeout", type=Duration(), default=None,
+                 show_default=_shown(FetchSettings, "total_timeout"), help="Longest time for a whole response."),
+    click.option("--max-bytes", type=int, default=None, show_default=_shown(FetchSettings, "max_bytes"),
+                 help="Larger responses (and WARC records, HTML files) are skipped."),
+    click.option("--max-redirects", type=int, default=None, show_default=_shown(FetchSettings, "max_redirects")),
+    click.option("--retries", type=int, default=None, show_default=_shown(FetchSettings, "retries"),
+                 help="Further tries after a network error, a timeout, 429 or 5xx."),
+    click.option("--backoff", type=Duration(), default=None, show_default=_shown(FetchSettings, "backoff"),
+                 help="Wait before the first retry, doubled for each further one."),
+    click.option("--allow-private", is_flag=True, default=None,
+                 help="Fetch from loopback and private addresses too (refused by default)."),
+    click.option("--language", default=None, show_default=_shown(FetchSettings, "language"),
+                 help="Web articles in other languages (ISO 639-1, detected from the text) are skipped."),
+]
+
+
+def _reading_options(command: Callable) -> Callable:
+    return functools.reduce(lambda wrapped, option: option(wrapped), reversed(_READING_OPTIONS), command)
+
+
+def _log_to_stderr(level: int) -> None:
+    """Skips, warnings and (for `kg watch`) progress go to stderr, one line each."""
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
 
 
 def _settings(**given: object) -> Settings:
@@ -79,36 +135,45 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True)  # not click.Path: it would turn https:// into https:/
 @_store_option
 @_base_option
 @_model_option
+@_reading_options
 @click.option("--batch-size", type=int, default=None, show_default=_shown(IngestSettings, "batch_size"),
               help="Articles per all-or-nothing write.")
 @click.option("--processes", type=int, default=None, help="NLP worker processes  [default: all cores].")
 @click.option("--dask", default=None, help="Run the NLP on this Dask scheduler, e.g. tcp://host:8786 (env KG_DASK).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or progress lines.")
-def ingest(paths: tuple[Path, ...], quiet: bool, **options: object) -> None:
-    """Extract articles from seed-format .txt and .jsonl files (or directories) into the store.
+def ingest(paths: tuple[str, ...], quiet: bool, **options: object) -> None:
+    """Extract articles from files, directories and URLs into the store.
+
+    Files: seed-format .txt, .jsonl, saved .html pages, .warc/.warc.gz archives,
+    RSS/Atom feeds and sitemaps (.xml, .rss, .atom; the pages they link to are
+    fetched). URLs: an article page, a feed or a sitemap.
 
     Everything is read and checked first: a bad line stops the ingest with
     `file:line: problem` before anything is written. Articles are then written
     in batches, each all-or-nothing; articles already stored unchanged are
     skipped, so running the same command again after a crash completes it.
+    Pages that cannot be used (HTTP errors, other languages, no article text)
+    are skipped, each named on stderr, and counted.
     """
     from kg.ingest import ingest as run_ingest
     from kg.nlp import check_model
     from kg.progress import IngestProgress
+    from kg.spool import articles_of
 
+    _log_to_stderr(logging.INFO if not quiet else logging.WARNING)
     settings = _settings(**options)
+    check_model(settings.model)
     try:
-        check_model(settings.model)
-        with IngestProgress(quiet=quiet) as progress:
-            summary = run_ingest(lambda: read_articles(paths), settings, progress=progress)
+        with articles_of(paths, settings) as (source, report), IngestProgress(quiet=quiet) as progress:
+            summary = run_ingest(source, settings, progress=progress)
     except InputError as error:
         raise click.ClickException(f"{error} — nothing was written") from error
-    except (StoreError, LedgerError, RuntimeError) as error:
-        raise click.ClickException(str(error)) from error
+    if report.skipped or report.warnings:
+        click.echo(f"Reading: {report}.", err=True)
     click.echo(f"Ingested {summary}; store {settings.store}.")
     if summary.failed:
         sys.exit(1)
@@ -122,10 +187,7 @@ def remove(articles: tuple[str, ...], **options: object) -> None:
     """Remove articles (by IRI, or by the id they were ingested with); entities and the tie cube follow."""
     from kg.ingest import remove as run_remove
 
-    try:
-        summary = run_remove(articles, _settings(**options))
-    except (StoreError, LedgerError) as error:
-        raise click.ClickException(str(error)) from error
+    summary = run_remove(articles, _settings(**options))
     click.echo(f"Removed {summary.removed} of {len(articles)} articles.")
 
 
@@ -237,6 +299,39 @@ def serve(**options: object) -> None:
     if not settings.store.is_dir():
         raise click.ClickException(f"no store at {settings.store}: run `kg ingest` first")
     run_server(settings)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@_store_option
+@_base_option
+@_model_option
+@_reading_options
+@click.option("--every", type=Duration(), default=None, show_default=_shown(FetchSettings, "every"),
+              help="Time between two polls.")
+@click.option("--once", is_flag=True, help="Poll once, then exit (for cron).")
+def watch(sources: tuple[str, ...], once: bool, **options: object) -> None:
+    """Keep the graph current from feeds, sitemaps and article URLs, polling them every --every.
+
+    Conditional GETs; new and changed articles are written in small batches;
+    a state file next to the store (STORE.watch.sqlite) remembers what was
+    seen, so a restart neither refetches nor re-ingests. Failures are logged,
+    counted and retried with backoff; SIGTERM stops cleanly between batches.
+    """
+    from kg.sources.record import url_problem
+
+    for source in sources:
+        if problem := url_problem(source):
+            raise click.UsageError(f"{source!r} {problem}: kg watch polls http(s) URLs of feeds, sitemaps or pages")
+    settings = _settings(**options)
+    _log_to_stderr(logging.INFO)
+    from kg.watch import Watcher
+
+    try:
+        watcher = Watcher(list(sources), settings)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from error
+    watcher.run(once=once)
 
 
 @main.command(name="eval")

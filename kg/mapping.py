@@ -99,6 +99,9 @@ class GraphBuilder:
         for event in ex.events:
             if event.place:
                 yield from self._place(event.place, event.place_country)
+        if ex.article.publisher:
+            yield from self._named(self.iri("organization", slugify(ex.article.publisher)), "Organization",
+                                   ex.article.publisher)
 
     # -- the article and what it mentions ---------------------------------
     def article_triples(self, ex: Extraction, article_iri: NamedNode) -> Iterator[tuple]:
@@ -115,6 +118,12 @@ class GraphBuilder:
             yield article_iri, schema("url"), NamedNode(article.url)
         if article.id:
             yield article_iri, schema("identifier"), Literal(article.id)
+        if article.publisher:  # the outlet, an organisation like any other (not a mention); described with them
+            yield article_iri, schema("publisher"), self.iri("organization", slugify(article.publisher))
+        if article.origin and article.origin.startswith(("http://", "https://")):  # the feed or sitemap, not a file
+            yield article_iri, prov("hadPrimarySource"), NamedNode(article.origin)
+        if article.language:
+            yield article_iri, schema("inLanguage"), Literal(article.language)
         if ex.text.dateline:
             yield article_iri, schema("dateline"), Literal(ex.text.dateline)
         yield from self._context(ex, article_iri)
