@@ -88,7 +88,7 @@ def bare_pipe(corpus: Path, model: str) -> None:
             pass
 
 
-def run(size: int, model: str, processes: int, *, bare: bool = True, writer: bool = True,
+def run(size: int, model: str, runs: list[int], *, bare: bool = True, writer: bool = True,
         echo: Callable[[str], None] = print) -> None:
     """Print every figure, and ratios against the bare baseline."""
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as directory:
@@ -100,7 +100,7 @@ def run(size: int, model: str, processes: int, *, bare: bool = True, writer: boo
             baseline = measure([sys.executable, "-m", "kg.bench", "bare", str(corpus), model])
             echo(f"bare nlp.pipe, 1 process:  {size / baseline.seconds:7.1f} articles/s  ({baseline.seconds:6.1f} s)"
                  f"  peak RSS {baseline.peak_rss_mib:6.0f} MiB")
-        for count in sorted({1, processes}):
+        for count in runs:
             store = root / f"store-{count}"
             result = measure([sys.executable, "-m", "kg", "ingest", str(corpus), "--store", str(store),
                               "--model", model, "--processes", str(count), "-q"])

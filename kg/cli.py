@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
@@ -16,6 +17,7 @@ from kg.ledger import LedgerError
 from kg.readers import InputError
 from kg.store import KnowledgeStore, StoreError
 from kg.vocab import PREFIXES
+
 
 def _shown(section: type, name: str) -> str:
     return str(default(section, name))
@@ -36,7 +38,7 @@ class Duration(click.ParamType):
     """A time span: seconds, or a number with s, m, h or d ("90", "30s", "15m", "1.5h", "1d")."""
 
     name = "duration"
-    _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+    _UNITS: ClassVar[dict[str, int]] = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
         if isinstance(value, (int, float)):
@@ -346,16 +348,20 @@ def evaluate(gold: Path, model: str) -> None:
 
 @main.command()
 @click.option("--articles", default=5000, show_default=True, help="Size of the generated corpus.")
-@click.option("--processes", type=int, default=None, help="Processes of the parallel run  [default: all cores].")
+@click.option("--runs", default=None, help="Process counts of the ingest runs, e.g. 1,2  [default: 1 and all cores].")
 @click.option("--bare/--no-bare", default=True, show_default=True, help="Measure the bare nlp.pipe baseline.")
 @click.option("--writer/--no-writer", default=True, show_default=True, help="Measure the writer alone.")
 @_model_option
-def bench(articles: int, processes: int | None, bare: bool, writer: bool, model: str | None) -> None:
-    """Ingest throughput (1 and N processes) and peak memory against bare spaCy; the writer's own ceiling."""
+def bench(articles: int, runs: str | None, bare: bool, writer: bool, model: str | None) -> None:
+    """Ingest throughput and peak memory against bare spaCy, with 1 and N processes; the writer's own ceiling."""
     import os
 
+    try:
+        counts = [int(part) for part in runs.split(",")] if runs else sorted({1, os.cpu_count() or 1})
+    except ValueError:
+        raise click.BadParameter(f"give process counts like 1,2, not {runs!r}", param_hint="--runs") from None
+    if any(count < 1 for count in counts):
+        raise click.BadParameter("process counts must be positive", param_hint="--runs")
     from kg.bench import run
 
-    settings = _settings(model=model, processes=processes)
-    run(articles, settings.model, settings.ingest.processes or os.cpu_count() or 1, bare=bare, writer=writer,
-        echo=click.echo)
+    run(articles, _settings(model=model).model, counts, bare=bare, writer=writer, echo=click.echo)

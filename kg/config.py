@@ -142,11 +142,12 @@ class Settings:
         Keys are field names of `Settings`, `IngestSettings`, `ServerSettings` or `FetchSettings`.
         """
         given = {key: value for key, value in given.items() if value is not None}
-        sections = {}
-        for name, section in (("ingest", IngestSettings), ("server", ServerSettings), ("fetch", FetchSettings)):
-            own = {f.name for f in fields(section)}
-            sections[name] = section(**{key: given.pop(key) for key in list(given) if key in own})
-        return cls(**given, **sections)
+
+        def take(section: type) -> dict[str, Any]:
+            return {key: given.pop(key) for key in [f.name for f in fields(section)] if key in given}
+
+        return cls(ingest=IngestSettings(**take(IngestSettings)), server=ServerSettings(**take(ServerSettings)),
+                   fetch=FetchSettings(**take(FetchSettings)), **given)
 
 
 def default(section: type, name: str) -> Any:

@@ -147,7 +147,7 @@ class Ledger:
 
     def cells(self) -> dict[cube.Key, cube.Measures]:
         """Every cube cell (for checks; the writer reads only the pairs it touches)."""
-        return {tuple(row[:4]): tuple(row[4:]) for row in self.db.execute("SELECT * FROM cell")}  # type: ignore[misc]
+        return {tuple(row[:4]): tuple(row[4:]) for row in self.db.execute("SELECT * FROM cell")}
 
     def entity_triples(self) -> Iterator[Triple]:
         yield from self.db.execute("SELECT s, p, o FROM triple")
@@ -201,7 +201,7 @@ class Ledger:
         triples: dict[Triple, int] = {}
         for triple_id in ids:
             found = self.db.execute("SELECT s, p, o FROM triple WHERE id = ?", (triple_id,)).fetchone()
-            triples[tuple(found)] = -1  # type: ignore[index]
+            triples[tuple(found)] = -1
         return triples, _cells_from_json(row[1])
 
     def remember_article(self, iri: str, hash_: str, source: str, triples: Iterable[Triple],
@@ -258,7 +258,7 @@ class Ledger:
         cells: dict[cube.Key, cube.Measures] = {}
         for a, b in pairs:
             for row in self.db.execute("SELECT * FROM cell WHERE a = ? AND b = ?", (a, b)):
-                cells[tuple(row[:4])] = tuple(row[4:])  # type: ignore[index]
+                cells[tuple(row[:4])] = tuple(row[4:])
         return cells
 
     def set_cells(self, cells: Mapping[cube.Key, cube.Measures]) -> None:
@@ -287,4 +287,4 @@ def _cells_to_json(cells: Mapping[cube.Key, cube.Measures]) -> str:
 
 
 def _cells_from_json(text: str) -> dict[cube.Key, cube.Measures]:
-    return {tuple(row[:4]): tuple(row[4:]) for row in json.loads(text)}  # type: ignore[misc]
+    return {tuple(row[:4]): tuple(row[4:]) for row in json.loads(text)}

@@ -16,6 +16,7 @@ not at all; `kg.writer` makes batches of them crash-safe.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
@@ -23,6 +24,7 @@ import rdflib
 from oxrdflib import OxigraphStore
 
 from kg.ledger import StoreChange
+from kg.vocab import PREFIXES
 
 GENERATION_FILE = "kg-generation"
 
@@ -59,6 +61,18 @@ class KnowledgeStore:
 
     def __len__(self) -> int:
         return len(self.oxigraph)
+
+    def select(self, query: str) -> Iterator[pyoxigraph.QuerySolution]:
+        """Rows of a SELECT over the union of the graphs, with the project's prefixes predeclared."""
+        result = self.oxigraph.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)
+        if not isinstance(result, pyoxigraph.QuerySolutions):
+            raise TypeError(f"not a SELECT query: {query[:60]!r}")
+        return iter(result)
+
+    def count(self, query: str) -> int:
+        """The single number a `SELECT (COUNT(…) AS ?n)` query returns."""
+        term = next(self.select(query))["n"]
+        return int(term.value) if term is not None else 0
 
     def apply(self, change: StoreChange) -> None:
         """Apply a batch's change in one transaction: drop graphs, replace graphs, delete, then insert triples."""

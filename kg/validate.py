@@ -23,7 +23,7 @@ from kg.config import ontology_file
 from kg.export import statements
 from kg.ledger import Ledger
 from kg.store import KnowledgeStore
-from kg.vocab import ONTOLOGY_GRAPH, PREFIXES, cube_graph, entities_graph
+from kg.vocab import ONTOLOGY_GRAPH, cube_graph, entities_graph
 from kg.writer import graph_labels
 
 
@@ -44,14 +44,12 @@ def integrity(store: KnowledgeStore, ledger: Ledger, base_iri: str) -> list[str]
     graph is then compared by the next writer, after it finished the batch.
     """
     problems = []
-    union = {"use_default_graph_as_union": True, "prefixes": PREFIXES}
-    total = int(next(iter(store.oxigraph.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **union)))["n"].value)
-    distinct = int(next(iter(store.oxigraph.query(
-        "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", **union)))["n"].value)
+    total = store.count("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    distinct = store.count("SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
     if total != distinct:
         problems.append(f"{total - distinct} triples are stated in more than one graph")
     writer = cube.CubeWriter(base_iri)
-    expected = writer.triples(cube.recompute(lambda query: store.oxigraph.query(query, **union)))
+    expected = writer.triples(cube.recompute(store.select))
     found = {f"{q.subject} {q.predicate} {q.object} ." for q in
              store.oxigraph.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(cube_graph(base_iri)))}
     found -= {*writer.dataset_triples(), graph_labels(base_iri)[cube_graph(base_iri)]}

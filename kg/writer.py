@@ -195,7 +195,7 @@ def ontology_ntriples() -> str:
     """
     stable: dict[pyoxigraph.BlankNode, pyoxigraph.NamedNode] = {}
 
-    def fixed(term):  # type: ignore[no-untyped-def]
+    def fixed(term: object) -> object:
         if isinstance(term, pyoxigraph.BlankNode):
             return stable.setdefault(term, pyoxigraph.NamedNode(f"{SKOLEM_PREFIX}ontology-{len(stable)}"))
         return term
