@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kg.config import ServerSettings, Settings, default
+from kg.logs import log_options
 from kg.readers import InputError, read_articles
 from kg.store import KnowledgeStore, StoreError
 from kg.vocab import PREFIXES
@@ -53,6 +54,7 @@ def main() -> None:
 @_base_option
 @_model_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@log_options
 def ingest(paths: tuple[Path, ...], store: Path, base_iri: str, model: str, quiet: bool) -> None:
     """Extract articles from seed-format .txt and .jsonl files (or directories) into the store.
 
@@ -154,6 +156,9 @@ def validate(store: Path) -> None:
               show_default=_shown(ServerSettings, "query_timeout"), help="Query timeout in seconds.")
 @click.option("--row-limit", default=None, type=int, show_default=_shown(ServerSettings, "row_limit"),
               help="Maximum rows of a result.")
+@click.option("--trusted-proxy", default=None,
+              help="Address of a reverse proxy in front: its X-Forwarded-For then names the client (per-client limits).")
+@log_options
 def serve(**options: object) -> None:
     """Serve the store: SPARQL endpoint, canned-query API, exports and resource pages."""
     from server import serve as run_server
