@@ -6,7 +6,10 @@ an idle worker, sends it a job and waits for the reply until its deadline; if
 the deadline passes, the worker is killed (SIGKILL), the request fails with
 `Timeout`, and a replacement is started in the background. Workers are kept
 alive between requests and talk over a pipe, so a request costs two small
-pickled messages and a bytes transfer, not a process start.
+pickled messages and a bytes transfer, not a process start. Workers are
+forked from a fork server that has already imported `server.engine` (and the
+initializer's module), so a replacement is ready in milliseconds: timeouts
+and heavy queries replace workers often, and under attack that must be cheap.
 
 Every lease is a `Lease`, and `Lease.close` runs on every outcome (reply,
 error, timeout, a streamed body read to the end, closed early or never read):
@@ -217,7 +220,8 @@ class WorkerPool:
         self.limits = limits
         self.initializer = initializer
         self.fence: str | None = None  # what keeps the workers off the network (server.sandbox)
-        self._context = multiprocessing.get_context("spawn")
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["server.engine"] + ([initializer.__module__] if initializer else []))
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._all: set[_Worker] = set()
