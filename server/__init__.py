@@ -32,13 +32,18 @@ __all__ = ["create_app", "serve", "wsgi_server"]
 
 log = logging.getLogger(__name__)
 
-#: Sent with every response. Scripts and styles come from this server only (no inline code: the one JSON
-#: island on /ties is `type="application/json"`, which is data, not script); no framing; no referrer, since
-#: URLs here carry queries.
+#: The only inline styles allowed, by hash: the two `<style>` elements the vendored YASR table inserts (its
+#: column resizer's layout, and the cursor while a column is dragged). A YASGUI upgrade that changes them
+#: fails the browser tests, which fail on any CSP violation.
+YASR_STYLE_HASHES = ("'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='", "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='")
+#: Sent with every response. Scripts come from this server only (no inline code: the one JSON island on /ties
+#: is `type="application/json"`, which is data, not script), styles too but for the hashes above; no framing;
+#: no referrer, since URLs here carry queries.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "; ".join([
-        "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
-        "connect-src 'self'", "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
+        "default-src 'none'", "script-src 'self'", " ".join(("style-src 'self'",) + YASR_STYLE_HASHES),
+        "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "form-action 'self'", "base-uri 'none'",
+        "frame-ancestors 'none'",
     ]),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
