@@ -337,14 +337,13 @@ class WorkerPool:
         return WorkerDied(f"query worker died: {error}")
 
     def note_generation(self, worker: _Worker, job: Job) -> None:
-        """Log a worker's store re-open: it re-opens whenever a job carries a generation it has not seen."""
+        """Log a worker's store (re-)open: it opens a snapshot whenever a job carries a generation it has not seen."""
         generation = getattr(job, "generation", None)
         if generation is None:
             worker.generation = None  # an update let go of its snapshot
-            return
-        if worker.generation != generation:
-            action = "opened" if worker.generation is None else "re-opened"
-            log.info("worker %s the store", action, extra={"fields": {"pid": worker.pid, "generation": generation}})
+        elif worker.generation != generation:
+            log.info("worker opened the store", extra={"fields": {
+                "pid": worker.pid, "generation": generation, "was": worker.generation}})
             worker.generation = generation
 
     def settle(self, lease: Lease) -> None:
