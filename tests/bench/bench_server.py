@@ -53,8 +53,9 @@ def synthetic_store(path: Path, articles: int) -> None:
             def rename(term):
                 if isinstance(term, pyoxigraph.NamedNode) and term.value.startswith(BASE):
                     value = term.value.replace("country/KZ", f"country/{a}").replace("country/CN", f"country/{b}").replace("country/FR", f"country/{b}")
-                    if not value.startswith(BASE + "country/") and not value.startswith(BASE + "person/"):
-                        value = value.replace(BASE, f"{BASE}", 1).replace("/a", f"/n{n}-a", 1).replace("article/", f"article/n{n}-", 1)
+                    kind, _, rest = value[len(BASE):].partition("/")
+                    if kind not in ("country", "person"):  # article/x -> article/n7-x, event/a1 -> event/n7-a1
+                        value = f"{BASE}{kind}/n{n}-{rest}"
                     return pyoxigraph.NamedNode(value)
                 if isinstance(term, pyoxigraph.Literal) and term.value in ("KZ", "CN", "FR"):
                     return pyoxigraph.Literal({"KZ": a, "CN": b, "FR": b}[term.value])
