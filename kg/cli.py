@@ -157,7 +157,7 @@ def validate(store: Path) -> None:
 @click.option("--row-limit", default=None, type=int, show_default=_shown(ServerSettings, "row_limit"),
               help="Maximum rows of a result.")
 @click.option("--trusted-proxy", default=None,
-              help="Address of a reverse proxy in front: its X-Forwarded-For then names the client (per-client limits).")
+              help="Address of a reverse proxy in front: its X-Forwarded-For names the client (per-client limits).")
 @log_options
 def serve(**options: object) -> None:
     """Serve the store: SPARQL endpoint, canned-query API, exports and resource pages."""

@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 #: The only inline styles allowed, by hash: the two `<style>` elements the vendored YASR table inserts (its
 #: column resizer's layout, and the cursor while a column is dragged). A YASGUI upgrade that changes them
 #: fails the browser tests, which fail on any CSP violation.
-YASR_STYLE_HASHES = ("'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='", "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='")
+YASR_STYLE_HASHES = (
+    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
+    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",
+)
 #: Sent with every response. Scripts come from this server only (no inline code: the one JSON island on /ties
 #: is `type="application/json"`, which is data, not script), styles too but for the hashes above; no framing;
 #: no referrer, since URLs here carry queries.
@@ -113,8 +116,9 @@ def wsgi_server(app: KgApp) -> BaseWSGIServer | MultiSocketServer:
     from waitress import create_server
 
     options = app.kg.settings.server
-    proxy = {"trusted_proxy": options.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"}} if options.trusted_proxy else {}
-    return create_server(app, host=options.host, port=options.port, threads=options.threads, **proxy)
+    proxy = {"trusted_proxy": options.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"}}
+    return create_server(app, host=options.host, port=options.port, threads=options.threads,
+                         **(proxy if options.trusted_proxy else {}))
 
 
 def serve(settings: Settings) -> None:

@@ -28,9 +28,12 @@ Heavy jobs: a query still running after `heavy_after` seconds is heavy. Its
 worker leaves the pool — a replacement starts at once, so the pool keeps its
 size for everybody else — runs on at a lower CPU priority, and is stopped when
 the job ends. At most `max_heavy` heavy jobs run at once, and `client_heavy`
-per client; a query that turns heavy beyond that is stopped (503 or 429).
-Whole-dataset exports are heavy from the start. Every refusal carries a
-Retry-After.
+per client; a query that turns heavy beyond that is stopped (503 or 429), and
+its client's next queries are refused at once until the Retry-After it was
+given has passed (a client that resends a cartesian product the moment it is
+stopped would otherwise hold a pool worker for `heavy_after` seconds each
+time). Whole-dataset exports are heavy from the start. Every refusal carries
+a Retry-After.
 """
 
 from __future__ import annotations
@@ -229,6 +232,7 @@ class WorkerPool:
         self._requests = 0
         self._by_client: Counter[str] = Counter()
         self._heavy: set[Lease] = set()
+        self._cooling: dict[str, float] = {}  # client -> until when its queries are refused (see `promote`)
         self._fence_reported = False
         starting = [self._spawn() for _ in range(limits.workers)]  # start in parallel, then wait for each
         for worker in starting:
@@ -277,6 +281,11 @@ class WorkerPool:
                 raise Busy("the server is shutting down")
             if self._requests >= limits.worker_requests:
                 raise Busy("the server is answering as many queries as it can; retry shortly", retry_after=1)
+            now = time.monotonic()
+            if (until := self._cooling.get(client, 0.0)) > now:
+                raise TooMany("a long-running query of this client was stopped a moment ago; retry later",
+                              retry_after=math.ceil(until - now))
+            self._cooling.pop(client, None)
             if self._by_client[client] >= limits.client_queries:
                 raise TooMany(
                     f"at most {limits.client_queries} requests per client may run or wait for a query at once",
@@ -308,6 +317,10 @@ class WorkerPool:
                 self._heavy.add(lease)
                 lease.heavy = True
                 error = None
+            if error is not None:
+                now = time.monotonic()
+                self._cooling = {client: until for client, until in self._cooling.items() if until > now}
+                self._cooling[lease.client] = now + (error.retry_after or 1)
         worker = lease.worker
         assert worker is not None
         if error is not None:
@@ -418,8 +431,9 @@ class WorkerPool:
                 return
             try:
                 worker = self._ready(self._spawn())
-            except PoolError as error:
-                log.error("could not start a query worker: %s; the pool shrinks by one", error)
+            except Exception as error:  # in a thread, nobody else would see it; after close(), it is expected
+                if not self._closed:
+                    log.error("could not start a query worker: %s; the pool shrinks by one", error)
                 return
             log.info("query worker started", extra={"fields": {"pid": worker.pid}})
             self._idle.put(worker)

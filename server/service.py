@@ -110,7 +110,8 @@ class QueryService:
         try:
             reply, body = self.pool.run(job, timeout, client)
         except Timeout:
-            raise ServiceError(503, f"query timed out after {timeout:g} s and was stopped; simplify it or add a LIMIT") from None
+            message = f"query timed out after {timeout:g} s and was stopped; simplify it or add a LIMIT"
+            raise ServiceError(503, message) from None
         except PoolError as error:
             raise ServiceError.from_pool(error) from None
         log.debug("query answered", extra={"fields": {
@@ -127,12 +128,14 @@ class QueryService:
         """What a query or update must pass before a worker sees it: length, nesting, no outbound requests."""
         if len(text) > self.config.max_query_length:
             raise ServiceError(413, f"{kind} longer than {self.config.max_query_length} characters")
-        if (depth := sparql_text.depth(text)) > self.config.max_query_depth:
-            raise ServiceError(400, f"{kind} nested {depth} brackets deep; at most {self.config.max_query_depth} are allowed")
+        if (depth := sparql_text.depth(text)) > (limit := self.config.max_query_depth):
+            raise ServiceError(400, f"{kind} nested {depth} brackets deep; at most {limit} are allowed")
         if found := [word for word in refused if sparql_text.mentions_keyword(text, word)]:
             raise ServiceError(400, f"{', '.join(found)} is not allowed: this endpoint makes no outbound requests")
 
-    def select(self, text: str, bindings: Mapping[str, Any] | None = None, *, client: str) -> list[dict[str, dict[str, str]]]:
+    def select(
+        self, text: str, bindings: Mapping[str, Any] | None = None, *, client: str
+    ) -> list[dict[str, dict[str, str]]]:
         """SELECT rows as SPARQL-JSON binding dicts, for pages the server renders itself."""
         json_format = formats.by_name("json", formats.RESULT_FORMATS)
         answer = self.query(text, client=client, results_format=json_format, graph_format=None, bindings=bindings)

@@ -70,7 +70,8 @@ def ui_server(seeds_store: Path) -> Iterator[RunningServer]:
 
 #: Reports every CSP violation of every document the context opens to the test (see `WatchedPage`).
 REPORT_CSP = """document.addEventListener("securitypolicyviolation", (event) => window.__reportCsp(
-    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`));"""
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile}:${event.lineNumber}`));"""
 
 
 class WatchedPage:

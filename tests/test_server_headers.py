@@ -17,9 +17,10 @@ import requests
 from fixtures.server_harness import build_store, serving
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-PAGES = ["/", "/search?q=kaz", "/query", "/query?query=ASK%20%7B%7D", "/ties", "/ties?a=FR&b=KZ", "/ties/pair?a=FR&b=KZ",
-         "/api", "/api/bilateral-ties?country=KZ", "/resource/country/KZ", "/resource/article/tokayev-meets-xi",
-         "/sparql", "/sparql?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%203&format=html"]
+PAGES = ["/", "/search?q=kaz", "/query", "/query?query=ASK%20%7B%7D", "/ties", "/ties?a=FR&b=KZ",
+         "/ties/pair?a=FR&b=KZ", "/api", "/api/bilateral-ties?country=KZ", "/resource/country/KZ",
+         "/resource/article/tokayev-meets-xi", "/sparql",
+         "/sparql?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%203&format=html"]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,8 @@ def test_every_kind_of_response_carries_the_security_headers(server):
         "timeout": requests.get(url + "/sparql", params={"query": slow}),
         "forbidden": requests.post(url + "/sparql", data={"update": "CLEAR ALL"}),
         "method": requests.delete(url + "/sparql"),
-        "preflight": requests.options(url + "/sparql", headers={"Origin": "http://e.example", "Access-Control-Request-Method": "POST"}),
+        "preflight": requests.options(url + "/sparql", headers={"Origin": "http://e.example",
+                                                                 "Access-Control-Request-Method": "POST"}),
     }
     statuses = {name: response.status_code for name, response in responses.items()}
     assert statuses == {

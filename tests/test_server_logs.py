@@ -73,12 +73,14 @@ def test_timeouts_replaced_workers_and_store_reopens_are_recorded(server, caplog
     killed = server.worker_pids()
     assert requests.get(server.url + "/sparql", params={"query": CARTESIAN, "timeout": "0.2"}).status_code == 503
     (timeout,) = wait_for(caplog, lambda r: r.getMessage() == "query timed out; stopping its worker")
-    assert timeout.levelno == logging.WARNING and fields(timeout)["job"] == CARTESIAN and fields(timeout)["pid"] in killed
-    wait_for(caplog, lambda r: r.getMessage().startswith("stopping query worker") and fields(r)["pid"] == fields(timeout)["pid"])
+    pid = fields(timeout)["pid"]
+    assert timeout.levelno == logging.WARNING and fields(timeout)["job"] == CARTESIAN and pid in killed
+    wait_for(caplog, lambda r: r.getMessage().startswith("stopping query worker") and fields(r)["pid"] == pid)
     wait_for(caplog, lambda r: r.getMessage() == "query worker started")
     server.settle()
     update = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 } }"
-    assert requests.post(server.url + "/sparql", data={"update": update}, headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 204
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert requests.post(server.url + "/sparql", data={"update": update}, headers=auth).status_code == 204
     (written,) = wait_for(caplog, lambda r: r.getMessage().startswith("the store was written"))
     assert fields(written)["generation"] == fields(written)["was"] + 1
     requests.get(server.url + "/sparql", params={"query": "ASK {}"})
@@ -90,9 +92,11 @@ def test_queries_are_logged_cut_short(server, caplog):
     caplog.set_level(logging.DEBUG, logger="server")
     long_query = "ASK { ?s ?p ?o } # " + "padding " * 800
     assert requests.get(server.url + "/sparql", params={"query": long_query}).status_code == 200
-    (answered,) = wait_for(caplog, lambda r: r.getMessage() == "query answered" and fields(r)["query"].startswith("ASK"))
+    (answered,) = wait_for(caplog, lambda r: r.getMessage() == "query answered"
+                           and fields(r)["query"].startswith("ASK"))
     assert len(fields(answered)["query"]) == LogSettings.query_chars and fields(answered)["query"].endswith("…")
-    (access,) = wait_for(caplog, lambda r: r.name == "server.access" and fields(r)["path"].startswith("/sparql?query=ASK"))
+    (access,) = wait_for(caplog, lambda r: r.name == "server.access"
+                         and fields(r)["path"].startswith("/sparql?query=ASK"))
     assert len(fields(access)["path"]) == LogSettings.query_chars
 
 
@@ -103,9 +107,10 @@ def test_the_write_token_is_never_logged(server, caplog):
     for token in (TOKEN, OTHER):
         auth = {"Authorization": f"Bearer {token}"}
         requests.post(url + "/sparql", data={"update": update}, headers=auth)
-        requests.post(url + "/sparql", data=update.encode(), headers={**auth, "Content-Type": "application/sparql-update"})
-        requests.put(url + "/rdf-graphs", params={"graph": "http://example.org/t"}, data=b"<http://e/s> <http://e/p> 1 .",
-                     headers={**auth, "Content-Type": "text/turtle"})
+        direct = {**auth, "Content-Type": "application/sparql-update"}
+        requests.post(url + "/sparql", data=update.encode(), headers=direct)
+        requests.put(url + "/rdf-graphs", params={"graph": "http://example.org/t"},
+                     data=b"<http://e/s> <http://e/p> 1 .", headers={**auth, "Content-Type": "text/turtle"})
         requests.get(url + "/sparql", params={"query": "ASK {}"}, headers=auth)
         requests.post(url + "/sparql", data={"update": "LOAD <http://127.0.0.1:1/x>"}, headers=auth)
     wait_for(caplog, lambda r: r.name == "server.access" and fields(r)["path"] == "/sparql?query=ASK+%7B%7D")
@@ -125,12 +130,13 @@ def test_json_and_text_formats():
             stream = io.StringIO()
             configure("debug", fmt, stream)
             configure("debug", fmt, stream)  # configuring twice does not double the lines
-            logging.getLogger("server.access").info("request", extra={"fields": {"method": "GET", "path": "/a b", "ms": 1.5}})
+            logged = {"method": "GET", "path": "/a b", "ms": 1.5}
+            logging.getLogger("server.access").info("request", extra={"fields": logged})
             (line,) = stream.getvalue().splitlines()
             if fmt == "json":
                 record = json.loads(line)
-                assert {key: record[key] for key in ("level", "logger", "msg", "method", "path", "ms")} == {
-                    "level": "info", "logger": "server.access", "msg": "request", "method": "GET", "path": "/a b", "ms": 1.5}
+                assert {key: record[key] for key in ("level", "logger", "msg", *logged)} == {
+                    "level": "info", "logger": "server.access", "msg": "request", **logged}
                 assert record["ts"].endswith("+00:00")
             else:
                 assert line.endswith('server.access: request method=GET path="/a b" ms=1.5')
@@ -184,6 +190,7 @@ def test_kg_ingest_takes_the_log_options(tmp_path):
         [sys.executable, "-m", "kg", "ingest", str(tmp_path / "missing.jsonl"), "--store", str(tmp_path / "store"),
          "--log-level", "debug", "--log-format", "json"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
-    bad = subprocess.run([sys.executable, "-m", "kg", "ingest", "x", "--log-format", "xml"], capture_output=True, text=True)
+    bad = subprocess.run([sys.executable, "-m", "kg", "ingest", "x", "--log-format", "xml"],
+                         capture_output=True, text=True)
     assert bad.returncode == 2 and "log-format" in bad.stderr
     assert "secret" not in repr(Settings.build(write_token="secret"))

@@ -90,13 +90,15 @@ def test_syntax_error_is_400_with_position(server):
 
 def test_relative_iris_resolve_against_the_endpoint_url(server):
     """SPARQL 1.1 Protocol: the service decides the base IRI; ours is the URL the query was sent to."""
-    construct = requests.get(server.url + "/sparql", params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}", "format": "nt"})
+    relative = {"query": "CONSTRUCT { <s> <p> 1 } WHERE {}", "format": "nt"}
+    construct = requests.get(server.url + "/sparql", params=relative)
     assert construct.status_code == 200, construct.text
     (triple,) = pyoxigraph.parse(construct.content, format=pyoxigraph.RdfFormat.N_TRIPLES)
     assert (triple.subject.value, triple.predicate.value) == (server.url + "/s", server.url + "/p")
     select = requests.post(server.url + "/sparql", data={"query": "SELECT ?x WHERE { BIND(<other#x> AS ?x) }"})
     assert select.json()["results"]["bindings"][0]["x"]["value"] == server.url + "/other#x"
-    own_base = requests.get(server.url + "/sparql", params={"query": "BASE <http://e.org/a/> SELECT ?x WHERE { BIND(<b> AS ?x) }"})
+    with_base = {"query": "BASE <http://e.org/a/> SELECT ?x WHERE { BIND(<b> AS ?x) }"}
+    own_base = requests.get(server.url + "/sparql", params=with_base)
     assert own_base.json()["results"]["bindings"][0]["x"]["value"] == "http://e.org/a/b"  # the query's BASE wins
 
 

@@ -57,7 +57,8 @@ def service_spellings(url: str) -> dict[str, str]:
         "comment ended by CR": f"SELECT * WHERE {{ # hidden\rSERVICE <{url}x> {{ ?s ?p ?o }} }}",
         "comment ended by LF": f"SELECT * WHERE {{ # hidden\nSERVICE <{url}x> {{ ?s ?p ?o }} }}",
         "comment ended by CRLF": f"SELECT * WHERE {{ # hidden\r\nSERVICE <{url}x> {{ ?s ?p ?o }} }}",
-        "PN_LOCAL escape": f"PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\#x AS ?z) SERVICE <{url}y> {{ ?s ?p ?o }} }}",
+        "PN_LOCAL escape":
+            f"PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\#x AS ?z) SERVICE <{url}y> {{ ?s ?p ?o }} }}",
         "lower case": f"select * where {{ service <{url}x> {{ ?s ?p ?o }} }}",
         "mixed case": f"SeLeCt * WhErE {{ sErViCe <{url}x> {{ ?s ?p ?o }} }}",
         "SILENT": f"SELECT * WHERE {{ SERVICE SILENT <{url}x> {{ ?s ?p ?o }} }}",
@@ -88,7 +89,8 @@ def load_spellings(url: str) -> dict[str, str]:
         "LOAD": f"LOAD <{url}data.ttl>",
         "LOAD SILENT INTO GRAPH": f"load silent <{url}data.ttl> into graph <http://example.org/g>",
         "LOAD after a CR comment": f"# x\rLOAD <{url}data.ttl>",
-        "SERVICE in an update": f"INSERT {{ GRAPH <http://example.org/g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "SERVICE in an update":
+            f"INSERT {{ GRAPH <http://example.org/g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     }
 
 
@@ -98,8 +100,8 @@ SPELLINGS = list(service_spellings("http://127.0.0.1:1/"))
 @pytest.mark.parametrize("spelling", SPELLINGS)
 def test_service_is_refused_and_nothing_connects(server, canary, spelling):
     query = service_spellings(canary.url)[spelling]
-    for method in ("get", "post"):
-        response = getattr(requests, method)(server.url + "/sparql", **{"params" if method == "get" else "data": {"query": query}})
+    for response in (requests.get(server.url + "/sparql", params={"query": query}),
+                     requests.post(server.url + "/sparql", data={"query": query})):
         assert response.status_code == 400, (spelling, response.status_code, response.text)
 
 
@@ -123,7 +125,8 @@ def test_remote_graphs_in_the_dataset_are_read_from_the_local_store(server, cana
     for params in asks:
         response = requests.get(url, params=params)
         assert response.status_code == 200 and response.json()["boolean"] is False, params  # no such local graph
-    assert requests.get(url, params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": BASE + "article/grain-harvest"}).json()["boolean"]
+    local = {"query": "ASK { ?s ?p ?o }", "default-graph-uri": BASE + "article/grain-harvest"}
+    assert requests.get(url, params=local).json()["boolean"]
 
 
 # --- the workers' own fence, with the text scan out of the way ----------------------------------------

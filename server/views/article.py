@@ -61,7 +61,8 @@ def article_page() -> dict[str, Any]:
     text = body[0]["body"]["value"] if body and "body" in body[0] else ""
     rows = svc.select(NAMES, {"article": node}, client=who)
     names = [(row["name"]["value"], row["entity"]["value"], row["kind"]["value"]) for row in rows]
-    return {"article": {"segments": highlight(text, names), "reports": svc.select(REPORTS, {"article": node}, client=who)}}
+    reports = svc.select(REPORTS, {"article": node}, client=who)
+    return {"article": {"segments": highlight(text, names), "reports": reports}}
 
 
 def highlight(text: str, names: list[tuple[str, str, str]]) -> list[dict[str, str]]:

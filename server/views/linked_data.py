@@ -117,7 +117,8 @@ def void() -> Response:
     triples = int(svc.select(VOID_TRIPLES, client=who)[0]["n"]["value"])
     classes = [(r["c"]["value"], int(r["n"]["value"])) for r in svc.select(VOID_CLASSES, client=who)]
     properties = [(r["p"]["value"], int(r["n"]["value"])) for r in svc.select(VOID_PROPERTIES, client=who)]
-    return graph_response(descriptions.void_description(root, state().iri_map.base_iri, triples, classes, properties), fmt)
+    description = descriptions.void_description(root, state().iri_map.base_iri, triples, classes, properties)
+    return graph_response(description, fmt)
 
 
 @bp.app_template_filter("href")

@@ -97,7 +97,8 @@ def normal_kinds(url: str) -> list[Kind]:
     catalogue = requests.get(url + "/api", headers={"Accept": "application/json"}, timeout=60).json()
     canned = [Kind(f"api/{q['name']}", _get(f"/api/{q['name']}", format="json")) for q in catalogue
               if not any(p["required"] and not p["default"] for p in q["parameters"])]
-    answer = requests.get(url + "/sparql", params={"query": "SELECT ?g WHERE { GRAPH ?g {} } LIMIT 20"}, timeout=60).json()
+    graphs_query = {"query": "SELECT ?g WHERE { GRAPH ?g {} } LIMIT 20"}
+    answer = requests.get(url + "/sparql", params=graphs_query, timeout=60).json()
     graphs = [b["g"]["value"] for b in answer["results"]["bindings"]]
     slugs = [g.rpartition("/article/")[2] for g in graphs if "/article/" in g] or ["missing"]
     kinds = canned + [
@@ -152,11 +153,15 @@ class Report:
         refused = [sum(1 for start, _, _, status in self.normal if status in (429, 503) and w <= start < w + 10) /
                    max(1, sum(1 for start, *_ in self.normal if w <= start < w + 10))
                    for w in range(0, int(self.seconds), 10)]
+        answered = "no normal request succeeded"
+        if latencies:
+            p50, p99 = statistics.median(latencies), latencies[int(len(latencies) * 0.99)]
+            answered = (f"normal requests answered 200: {len(latencies)}, "
+                        f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
         lines = [
             f"{self.clients} clients, {self.seconds:.0f} s: {total} requests ({total / self.seconds:.1f}/s), "
             f"statuses {dict(sorted(statuses.items()))}",
-            f"normal requests answered 200: {len(latencies)}, p50 {statistics.median(latencies) * 1000:.0f} ms, "
-            f"p99 {latencies[int(len(latencies) * 0.99)] * 1000:.0f} ms" if latencies else "no normal request succeeded",
+            answered,
             "share of normal requests refused (429/503) per 10 s: " + ", ".join(f"{share:.0%}" for share in refused),
             f"unexpected statuses: {dict(self.wrong) or 'none'}",
         ]
