@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import sys
 from collections.abc import Callable
@@ -14,6 +13,7 @@ import click
 
 from kg.config import FetchSettings, IngestSettings, ServerSettings, Settings, default
 from kg.ledger import LedgerError
+from kg.logs import log_options
 from kg.readers import InputError
 from kg.store import KnowledgeStore, StoreError
 from kg.vocab import PREFIXES
@@ -81,11 +81,6 @@ def _reading_options(command: Callable) -> Callable:
     return functools.reduce(lambda wrapped, option: option(wrapped), reversed(_READING_OPTIONS), command)
 
 
-def _log_to_stderr(level: int) -> None:
-    """Skips, warnings and (for `kg watch`) progress go to stderr, one line each."""
-    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
-
-
 def _settings(**given: object) -> Settings:
     """The settings for this command: options given, else the environment, else the defaults (kg.config)."""
     try:
@@ -147,6 +142,7 @@ def main(debug: bool) -> None:
 @click.option("--processes", type=int, default=None, help="NLP worker processes  [default: all cores].")
 @click.option("--dask", default=None, help="Run the NLP on this Dask scheduler, e.g. tcp://host:8786 (env KG_DASK).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or progress lines.")
+@log_options
 def ingest(paths: tuple[str, ...], quiet: bool, **options: object) -> None:
     """Extract articles from files, directories and URLs into the store.
 
@@ -166,7 +162,6 @@ def ingest(paths: tuple[str, ...], quiet: bool, **options: object) -> None:
     from kg.progress import IngestProgress
     from kg.spool import articles_of
 
-    _log_to_stderr(logging.INFO if not quiet else logging.WARNING)
     settings = _settings(**options)
     check_model(settings.model)
     try:
@@ -293,6 +288,9 @@ def validate(store: Path) -> None:
               show_default=_shown(ServerSettings, "query_timeout"), help="Query timeout in seconds.")
 @click.option("--row-limit", default=None, type=int, show_default=_shown(ServerSettings, "row_limit"),
               help="Maximum rows of a result.")
+@click.option("--trusted-proxy", default=None,
+              help="Address of a reverse proxy in front: its X-Forwarded-For names the client (per-client limits).")
+@log_options
 def serve(**options: object) -> None:
     """Serve the store: SPARQL endpoint, canned-query API, exports and resource pages."""
     from server import serve as run_server
@@ -312,6 +310,7 @@ def serve(**options: object) -> None:
 @click.option("--every", type=Duration(), default=None, show_default=_shown(FetchSettings, "every"),
               help="Time between two polls.")
 @click.option("--once", is_flag=True, help="Poll once, then exit (for cron).")
+@log_options
 def watch(sources: tuple[str, ...], once: bool, **options: object) -> None:
     """Keep the graph current from feeds, sitemaps and article URLs, polling them every --every.
 
@@ -326,7 +325,6 @@ def watch(sources: tuple[str, ...], once: bool, **options: object) -> None:
         if problem := url_problem(source):
             raise click.UsageError(f"{source!r} {problem}: kg watch polls http(s) URLs of feeds, sitemaps or pages")
     settings = _settings(**options)
-    _log_to_stderr(logging.INFO)
     from kg.watch import Watcher
 
     try:

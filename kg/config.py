@@ -105,18 +105,57 @@ class FetchSettings:
 class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 5000
-    threads: int = 8  # waitress connection threads
+    threads: int = 16  # waitress connection threads
+    reserved_threads: int = 4  # of those, never given to requests that need a worker: /healthz, static files
     workers: int = 4  # query worker processes
     query_timeout: float = 10.0  # seconds; a request may lower it, never raise it
+    update_timeout: float = 60.0  # seconds for one SPARQL Update or Graph Store write
     row_limit: int = 10_000  # rows (or triples) per result; more is cut and announced
     max_query_length: int = 100_000  # characters
+    max_query_depth: int = 100  # nested brackets ({ ( [) in a query; deeper is refused before it reaches the engine
     export_timeout: float = 600.0  # seconds until an export's first bytes
-    write_token: str | None = field(default_factory=lambda: _env("KG_WRITE_TOKEN"))  # else updates answer 403
+    queue_wait: float = 2.0  # seconds a request may wait for a free worker before 503 + Retry-After
+    heavy_after: float = 1.0  # seconds of running after which a query counts as heavy
+    max_heavy: int = 2  # heavy queries and whole-dataset exports at once (each on an extra worker); more get 503
+    client_heavy: int = 1  # heavy queries (and exports) per client at once; more get 429
+    client_queries: int = 4  # requests per client running or waiting for a worker; more get 429
+    trusted_proxy: str | None = None  # address of a reverse proxy whose X-Forwarded-For names the client
+    # Else updates answer 403. Kept out of repr(): settings may end up in a log.
+    write_token: str | None = field(default_factory=lambda: _env("KG_WRITE_TOKEN"), repr=False)
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 1 and 65535 (0 picks a free one), not {self.port}")
-        _positive(self, "threads", "workers", "query_timeout", "row_limit", "max_query_length", "export_timeout")
+        _positive(
+            self, "threads", "workers", "query_timeout", "update_timeout", "row_limit", "max_query_length",
+            "max_query_depth", "export_timeout", "queue_wait", "heavy_after", "max_heavy", "client_heavy",
+            "client_queries",
+        )
+        if not 0 <= self.reserved_threads < self.threads:
+            raise ValueError(f"reserved-threads must be at least 0 and less than threads ({self.threads})")
+
+    @property
+    def worker_requests(self) -> int:
+        """Requests that may hold or wait for a query worker at once: the threads not reserved."""
+        return self.threads - self.reserved_threads
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """How a `kg` command logs (standard `logging`, to stderr): set per process by `--log-level`/`--log-format`."""
+
+    level: str = "info"
+    format: str = "text"  # or "json": one object a line, for log shippers
+    query_chars: int = 200  # a query in a log line is cut to this many characters
+
+    LEVELS = ("debug", "info", "warning", "error")
+    FORMATS = ("text", "json")
+
+    def __post_init__(self) -> None:
+        if self.level not in self.LEVELS:
+            raise ValueError(f"log-level must be one of {', '.join(self.LEVELS)}, not {self.level!r}")
+        if self.format not in self.FORMATS:
+            raise ValueError(f"log-format must be one of {', '.join(self.FORMATS)}, not {self.format!r}")
 
 
 @dataclass(frozen=True)

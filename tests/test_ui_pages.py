@@ -88,8 +88,9 @@ def test_resource_page_has_neighbourhood_and_article_reader(server):
     page = html(server, "/resource/country/KZ")
     assert 'class="neighbourhood"' in page and 'href="/resource/person/kassym-jomart-tokayev"><circle' in page
     article = html(server, "/resource/article/france-visit")
-    assert '<a class="mention person" href="/resource/person/emmanuel-macron">Emmanuel Macron</a>' in article
-    assert '<a class="mention person" href="/resource/person/kassym-jomart-tokayev">Tokayev</a>' in article  # by surname
+    person = 'href="/resource/person/{}" title="https://w3id.org/astana-kg/resource/person/{}" class="mention person">'
+    assert person.format("emmanuel-macron", "emmanuel-macron") + "Emmanuel Macron</a>" in article
+    assert person.format("kassym-jomart-tokayev", "kassym-jomart-tokayev") + "Tokayev</a>" in article  # by surname
     assert "Events and agreements found in it" in article and 'href="/resource/event/a2-1"' in article
 
 

@@ -17,14 +17,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from kg.vocab import PREFIXES
 from server import formats, sparql_text
 from server.canned import CannedQuery, Parameter, ParameterError
 from server.decorators import decorator_lines
-from server.responses import requested_format, service
+from server.responses import requested_format
 from server.service import ServiceError
+from server.state import client, state
 
 bp = Blueprint("ui", __name__)
 
@@ -43,7 +44,7 @@ LATEST = 10
 
 
 def queries() -> dict[str, CannedQuery]:
-    return current_app.extensions["kg.queries"]
+    return state().queries
 
 
 def canned_rows(name: str, **args: str) -> list[dict[str, dict[str, str]]]:
@@ -52,7 +53,7 @@ def canned_rows(name: str, **args: str) -> list[dict[str, dict[str, str]]]:
         text, bindings = queries()[name].bind({key: value for key, value in args.items() if value})
     except ParameterError as error:
         raise ServiceError(400, str(error)) from None
-    return service().select(text, bindings)
+    return state().service.select(text, bindings, client=client())
 
 
 def plain(rows: list[dict[str, dict[str, str]]]) -> list[dict[str, str]]:
@@ -106,13 +107,13 @@ def bound_text(query: CannedQuery, args: dict[str, str]) -> str:
 @bp.app_context_processor
 def site() -> dict[str, Any]:
     """What every page's scripts need to turn an IRI into this server's URL for it (see `IriMap`)."""
-    return {"base_iri": current_app.extensions["kg.iri_map"].base_iri, "resource_root": request.script_root + "/resource/"}
+    return {"base_iri": state().iri_map.base_iri, "resource_root": request.script_root + "/resource/"}
 
 
 @bp.app_template_filter("short")
 def short(iri: str) -> str:
     """How a page shows an IRI that has no label: its path under the base IRI, else a prefixed name."""
-    namespaces = {"": current_app.extensions["kg.iri_map"].base_iri, **{prefix + ":": ns for prefix, ns in PREFIXES.items()}}
+    namespaces = {"": state().iri_map.base_iri, **{prefix + ":": ns for prefix, ns in PREFIXES.items()}}
     for prefix, namespace in namespaces.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return prefix + iri[len(namespace):]
