@@ -19,12 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 
 from kg import jsonld
 from kg.vocab import PREFIXES
 from server import formats
+
+if TYPE_CHECKING:
+    from kg.eventdata import Selection
 
 CHUNK = 256 * 1024
 
@@ -58,6 +62,18 @@ class DumpJob:
     generation: int
     format: str
     graph: str | None = None  # one named graph, else the whole dataset
+
+
+@dataclass(frozen=True)
+class EventsJob:
+    """The store's ties as event data (`kg.eventdata`), streamed like a dump from one snapshot."""
+
+    generation: int
+    layout: str  # a key of kg.eventdata.LAYOUTS
+    selection: Selection
+
+
+Job = QueryJob | DumpJob | EventsJob
 
 
 @dataclass(frozen=True)
@@ -115,13 +131,15 @@ class Engine:
             self.generation = generation
         return self.store
 
-    def handle(self, job: QueryJob | DumpJob, send: Callable[[Reply], None], send_bytes: Callable[[bytes], None]) -> None:
+    def handle(self, job: Job, send: Callable[[Reply], None], send_bytes: Callable[[bytes], None]) -> None:
         if not self.store_path.is_dir():
             send(Reply(503, message=f"no store at {self.store_path}: run `kg ingest` first"))
             send_bytes(b"")
             return
         if isinstance(job, DumpJob):
             self._dump(job, send, send_bytes)
+        elif isinstance(job, EventsJob):
+            self._events(job, send, send_bytes)
         else:
             reply, body = self._query(job)
             send(reply)
@@ -195,6 +213,15 @@ class Engine:
             pyoxigraph.serialize(union, writer, target.oxigraph, prefixes=PREFIXES)
         else:
             store.dump(writer, target.oxigraph, from_graph=graph, prefixes=PREFIXES)
+        writer.flush()
+
+    def _events(self, job: EventsJob, send: Callable[[Reply], None], send_bytes: Callable[[bytes], None]) -> None:
+        from kg.eventdata import LAYOUTS, export  # imported by the first such job, not at worker start
+
+        store = self._store(job.generation)
+        send(Reply(200, LAYOUTS[job.layout].media_type))
+        writer = _ChunkWriter(send_bytes)
+        export(store, job.layout, job.selection, writer)
         writer.flush()
 
 

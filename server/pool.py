@@ -20,7 +20,7 @@ from contextlib import suppress
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from server.engine import DumpJob, QueryJob, Reply, worker_main
+from server.engine import Job, Reply, worker_main
 
 
 class PoolError(Exception):
@@ -129,12 +129,12 @@ class WorkerPool:
 
         threading.Thread(target=replace_it, name="kg-worker-replacer", daemon=True).start()
 
-    def run(self, job: QueryJob | DumpJob, timeout: float) -> tuple[Reply, bytes]:
+    def run(self, job: Job, timeout: float) -> tuple[Reply, bytes]:
         """Run a job to completion within `timeout` seconds (waiting for a free worker included)."""
         reply, chunks = self.stream(job, timeout, body_deadline=True)
         return reply, b"".join(chunks)
 
-    def stream(self, job: QueryJob | DumpJob, timeout: float, body_deadline: bool = False) -> tuple[Reply, Iterator[bytes]]:
+    def stream(self, job: Job, timeout: float, body_deadline: bool = False) -> tuple[Reply, Iterator[bytes]]:
         """The reply within `timeout`, then the body chunks as the worker produces them.
 
         With `body_deadline` the whole body must arrive before the deadline too

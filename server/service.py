@@ -12,18 +12,21 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
 from kg.config import Settings
 from kg.store import KnowledgeStore, StoreError
 from server import formats, sparql_text
-from server.engine import Dataset, DumpJob, QueryJob, Reply
+from server.engine import Dataset, DumpJob, EventsJob, QueryJob, Reply
 from server.formats import Format
 from server.generation import GenerationWatch
 from server.negotiation import not_acceptable_message
 from server.pool import PoolError, Timeout, WorkerPool
+
+if TYPE_CHECKING:
+    from kg.eventdata import Selection
 
 #: Keywords that would make the server fetch from the network.
 REFUSED_IN_QUERIES = {"SERVICE"}
@@ -117,7 +120,14 @@ class QueryService:
         return json.loads(answer.body)["results"]["bindings"]
 
     def dump(self, fmt: Format, graph: str | None = None) -> tuple[Reply, Iterator[bytes]]:
-        job = DumpJob(self.generation.current(), fmt.wire, graph)
+        return self._stream(DumpJob(self.generation.current(), fmt.wire, graph))
+
+    def events(self, layout: str, selection: Selection) -> tuple[Reply, Iterator[bytes]]:
+        """The selected ties as event data (`kg.eventdata`), streamed from one worker's snapshot."""
+        return self._stream(EventsJob(self.generation.current(), layout, selection))
+
+    def _stream(self, job: DumpJob | EventsJob) -> tuple[Reply, Iterator[bytes]]:
+        """A long job's reply and body: the export timeout bounds the wait for its first message only."""
         try:
             reply, chunks = self.pool.stream(job, self.config.export_timeout)
         except PoolError as error:
