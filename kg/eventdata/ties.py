@@ -2,9 +2,10 @@
 
 Why days: every format dates an event by a day (`event_day`), and GDELT's
 NumMentions, NumSources and NumArticles count what reports the same dyad, type
-and day. Reading the ties of a few days at a time keeps every member of such a
-group in the same batch, so the counts are exact while memory holds the ties
-of those days only, whatever the size of the store. A batch is found through
+and day. Reading whole days at a time (as many as make about `BATCH_TIES`
+ties) keeps every member of such a group in the same batch, so the counts are
+exact while memory holds the ties of those days only, whatever the size of the
+store. A batch is found through
 the indexes (`?tie schema:startDate "day"`, `?article schema:datePublished
 "day"`) and described by look-ups keyed by its IRIs (`VALUES`); nothing scans
 or aggregates the whole store except the list of distinct days.
@@ -31,8 +32,9 @@ from kg.eventdata.codes import tables
 from kg.eventdata.selection import Selection
 from kg.vocab import AKG, NIF, PREFIXES, PROV, SCHEMA, WD, XSD
 
-#: Days read per batch: the ties of a week are few enough to hold, and many enough to keep queries few.
-DAYS_PER_BATCH = 7
+#: Ties read per batch, about: enough to keep the queries few, few enough to hold. A batch is whole days,
+#: so a day with more ties than this is a batch of its own.
+BATCH_TIES = 2000
 XSD_DATE = NamedNode(XSD + "date")
 
 Facts = dict[str, dict[str, list[pyoxigraph.NamedNode | pyoxigraph.Literal]]]
@@ -114,17 +116,24 @@ class TieReader:
     """Event records of the ties a selection keeps, in order of day, then tie IRI."""
 
     def __init__(self, store: pyoxigraph.Store, selection: Selection = Selection(),
-                 days_per_batch: int = DAYS_PER_BATCH) -> None:
+                 batch_ties: int = BATCH_TIES) -> None:
         self.store = store
         self.selection = selection
-        self.days_per_batch = days_per_batch
+        self.batch_ties = batch_ties
         self.tables = tables()
 
     def __iter__(self) -> Iterator[EventRecord]:
         countries = self._countries()
-        days = self._days()
-        for start in range(0, len(days), self.days_per_batch):
-            yield from self._batch(days[start : start + self.days_per_batch], countries)
+        batch: list[dt.date] = []
+        size = 0
+        for day, ties in self._days():
+            if batch and size + ties > self.batch_ties:
+                yield from self._batch(batch, countries)
+                batch, size = [], 0
+            batch.append(day)
+            size += ties
+        if batch:
+            yield from self._batch(batch, countries)
 
     # -- queries ----------------------------------------------------------------------------------
 
@@ -147,17 +156,17 @@ class TieReader:
             countries[row["c"].value] = Country(iso2, name, qid)
         return countries
 
-    def _days(self) -> list[dt.date]:
-        """The distinct days a tie or its article is dated by, in order: the batches' keys."""
+    def _days(self) -> list[tuple[dt.date, int]]:
+        """The days ties or their articles are dated by, in order, with how many ties each may hold."""
         bounds = [f"?day >= {_date(self.selection.since)}" if self.selection.since else "",
                   f"?day <= {_date(self.selection.until)}" if self.selection.until else ""]
         condition = " && ".join(["DATATYPE(?day) = xsd:date", *filter(None, bounds)])
-        query = f"""SELECT DISTINCT ?day WHERE {{
+        query = f"""SELECT ?day (COUNT(?tie) AS ?ties) WHERE {{
           {{ ?tie a akg:Tie ; schema:startDate ?day }}
           UNION {{ ?tie a akg:Tie ; prov:wasDerivedFrom ?article . ?article schema:datePublished ?day }}
           FILTER({condition})
-        }} ORDER BY ?day"""
-        return [dt.date.fromisoformat(row["day"].value) for row in self._select(query)]
+        }} GROUP BY ?day ORDER BY ?day"""
+        return [(dt.date.fromisoformat(day.value), int(ties.value)) for day, ties in self._select(query)]
 
     def _candidates(self, days: Sequence[dt.date]) -> list[str]:
         """The ties dated by one of `days` or reported on one of them, through the date indexes."""
@@ -195,41 +204,36 @@ class TieReader:
         query = f"SELECT ?owner ?event WHERE {{ VALUES ?owner {{ {values} }} ?event akg:agreement ?owner }}"
         return {owner.value: event.value for owner, event in self._select(query)}
 
-    def _office_holders(self, acts: dict[str, str]) -> dict[str, list[tuple[str, str, str]]]:
+    def _office_holders(self, acts: dict[str, str], act_facts: Facts) -> dict[str, list[tuple[str, str, str]]]:
         """event -> (person's name, country IRI, office) of its participants with an office for a country, as
-        the event's article states it (`acts`: event -> article; a role's `prov:wasDerivedFrom` names each
-        article that read it).
+        the event's article states it (`acts`: event -> article).
 
-        Chained look-ups by subject rather than one join: Oxigraph would answer the join by scanning every
-        `akg:holdsRole` of the store.
+        From the articles' side: the roles an article states are derived from it (`prov:wasDerivedFrom`), so the
+        look-ups stay within the batch's articles however many other articles state the same office.
         """
-        participants = self._facts(acts, AKG + "participant")
-        persons = self._facts({p.value for f in participants.values() for p in f[AKG + "participant"]},
-                              AKG + "holdsRole", SCHEMA + "name")
-        roles = self._facts({r.value for f in persons.values() for r in f[AKG + "holdsRole"]},
-                            AKG + "roleIn", SCHEMA + "roleName")
-        pairs = {(role, article) for event, article in acts.items()
-                 for person in _iris(participants[event], AKG + "participant")
-                 for role in _iris(persons[person], AKG + "holdsRole")}
-        stated = self._stated(pairs)
+        articles = " ".join(f"<{iri}>" for iri in sorted(set(acts.values())))
+        if not articles:
+            return {}
+        stated: dict[str, set[str]] = defaultdict(set)  # article -> roles it states
+        query = f"""SELECT ?role ?article WHERE {{ VALUES ?article {{ {articles} }}
+          ?role prov:wasDerivedFrom ?article ; a akg:Role }}"""
+        for role, article in self._select(query):
+            stated[article.value].add(role.value)
+        roles = " ".join(f"<{iri}>" for iri in sorted(set().union(*stated.values())))
+        held: dict[str, list[tuple[str, ...]]] = defaultdict(list)  # person -> (role, name, country, office)
+        if roles:
+            query = f"""SELECT ?person ?role ?name ?country ?office WHERE {{ VALUES ?role {{ {roles} }}
+              ?role schema:roleName ?office ; akg:roleIn ?country .
+              ?person akg:holdsRole ?role ; schema:name ?name }}"""
+            for person, role, name, country, office in self._select(query):
+                held[person.value].append((role.value, name.value, country.value, office.value))
         holders: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         for event, article in acts.items():
-            for person in _iris(participants[event], AKG + "participant"):
-                name = _value(persons[person], SCHEMA + "name")
-                for role in _iris(persons[person], AKG + "holdsRole"):
-                    country, office = _one(roles[role], AKG + "roleIn"), _value(roles[role], SCHEMA + "roleName")
-                    entry = (name, country, office)
-                    if (role, article) in stated and name and country and office and entry not in holders[event]:
-                        holders[event].append(entry)
+            for person in _iris(act_facts[event], AKG + "participant"):
+                for role, name, country, office in held.get(person, ()):
+                    if role in stated[article] and (name, country, office) not in holders[event]:
+                        holders[event].append((name, country, office))
         return holders
-
-    def _stated(self, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
-        """The (role, article) pairs where the article states the role."""
-        values = " ".join(f"(<{role}> <{article}>)" for role, article in sorted(pairs))
-        if not values:
-            return set()
-        query = f"SELECT ?r ?a WHERE {{ VALUES (?r ?a) {{ {values} }} ?r prov:wasDerivedFrom ?a }}"
-        return {(role.value, article.value) for role, article in self._select(query)}
 
     # -- one batch --------------------------------------------------------------------------------
 
@@ -251,11 +255,12 @@ class TieReader:
         signings = self._signings(tie.owner for tie in chosen if tie.tie_type == "Agreement")
         acts = {signings.get(tie.owner, tie.owner): tie.article for tie in chosen}  # who acted, and where it is read
         # confidence is the tie's event's or agreement's; the place is where its act happened
-        act_facts = self._facts(set(acts) | {tie.owner for tie in chosen}, AKG + "confidence", SCHEMA + "location")
+        act_facts = self._facts(set(acts) | {tie.owner for tie in chosen}, AKG + "confidence", SCHEMA + "location",
+                                AKG + "participant")
         place_facts = self._facts({_one(f, SCHEMA + "location") for f in act_facts.values()} - {None},
                                   SCHEMA + "name", AKG + "country")
         evidence = self._facts({tie.evidence for tie in chosen} - {None}, NIF + "beginIndex", NIF + "endIndex")
-        holders = self._office_holders(acts)
+        holders = self._office_holders(acts, act_facts)
         groups: dict[tuple, list[_Tie]] = defaultdict(list)
         for tie in chosen:
             groups[tie.group].append(tie)
