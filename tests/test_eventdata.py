@@ -270,8 +270,8 @@ def test_pandas_reads_the_published_columns_with_their_types(store_name, request
 
 def test_mentions_point_at_the_evidence_and_the_actors(synthetic):
     """ActionCharOffset is the evidence sentence's start; each actor offset is where PLOVER's entity_text is."""
-    texts = {row["article"].value: row["h"].value + "\n\n" + row["b"].value for row in select(
-        synthetic, "SELECT ?article ?h ?b WHERE { ?article a akg:Article ; schema:headline ?h ; schema:articleBody ?b }")}
+    query = "SELECT ?article ?h ?b WHERE { ?article a akg:Article ; schema:headline ?h ; schema:articleBody ?b }"
+    texts = {row["article"].value: row["h"].value + "\n\n" + row["b"].value for row in select(synthetic, query)}
     begins = {row["tie"].value: int(row["begin"].value) for row in select(
         synthetic, "SELECT ?tie ?begin WHERE { ?tie a akg:Tie ; akg:evidence/nif:beginIndex ?begin }")}
     articles = {iri: tie["article"] for iri, tie in ties_in_store(synthetic).items()}
