@@ -418,3 +418,21 @@ def test_intents_are_dated_when_reported():
     assert event_day(None, published, "057") == published
     assert event_day(before, None, "040") == before
     assert event_day(None, None, "040") is None
+
+
+def test_the_readme_loads_each_file_with_pandas(synthetic, tmp_path, monkeypatch):
+    """README.md's loading code, run on the four exports: the documented column lists are the real ones."""
+    readme = (TESTS.parent / "README.md").read_text()
+    code = readme.split("Loading each file with the published column lists:", 1)[1].split("```python\n", 1)[1]
+    code = code.split("```", 1)[0]
+    for name, layout in (("events.tsv", "gdelt-events"), ("mentions.tsv", "gdelt-mentions"),
+                         ("icews.tsv", "icews"), ("plover.jsonl", "plover")):
+        (tmp_path / name).write_bytes(export(synthetic, layout))
+    monkeypatch.chdir(tmp_path)
+    loaded: dict = {}
+    exec(compile(code, "README.md", "exec"), loaded)  # noqa: S102 - the README's own example
+    assert loaded["GDELT_EVENTS"] == GDELT_EVENTS and loaded["GDELT_MENTIONS"] == GDELT_MENTIONS
+    events, mentions, icews, plover_frame = (loaded[name] for name in ("events", "mentions", "icews", "plover"))
+    assert len(events) == len(mentions) == len(icews) == len(plover_frame) > 0
+    assert events.EventCode.str.startswith("0").all() and str(icews["Event Date"].dtype).startswith("datetime64")
+    assert {"id", "date", "event", "actor"} <= set(plover_frame.columns)
