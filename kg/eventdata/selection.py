@@ -43,15 +43,6 @@ class Selection:
             raise SelectionError(f"since ({first}) is after until ({last})")
         return cls(code, first, last, kind)
 
-    def keeps(self, day: dt.date) -> bool:
-        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
-
-    def as_params(self) -> dict[str, str]:
-        """The selection as query parameters (only those given), for links and jobs."""
-        params = {"country": self.country, "since": self.since and self.since.isoformat(),
-                  "until": self.until and self.until.isoformat(), "type": self.type}
-        return {name: value for name, value in params.items() if value}
-
 
 def _date(name: str, raw: str | None) -> dt.date | None:
     text = (raw or "").strip()

@@ -30,6 +30,7 @@ from pyoxigraph import Literal, NamedNode
 from kg.eventdata import spans
 from kg.eventdata.codes import tables
 from kg.eventdata.selection import Selection
+from kg.text import HEADLINE_SEPARATOR
 from kg.vocab import AKG, NIF, PREFIXES, PROV, SCHEMA, WD, XSD
 
 #: Ties read per batch, about: enough to keep the queries few, few enough to hold. A batch is whole days,
@@ -247,7 +248,7 @@ class TieReader:
         kept = {day: [] for day in days}
         for iri, facts in ties.items():
             tie = _Tie.read(iri, facts, articles, publishers, countries, self.tables.quad_classes)
-            if tie is not None and tie.day in kept and self.selection.keeps(tie.day):
+            if tie is not None and tie.day in kept:  # else it belongs to (and is read in) another batch
                 kept[tie.day].append(tie)
         chosen = [tie for day in days for tie in sorted(kept[day], key=lambda t: t.iri)]
         if not chosen:
@@ -261,18 +262,24 @@ class TieReader:
                                   SCHEMA + "name", AKG + "country")
         evidence = self._facts({tie.evidence for tie in chosen} - {None}, NIF + "beginIndex", NIF + "endIndex")
         holders = self._office_holders(acts, act_facts)
+        contexts = {}  # article -> (headline length, headline + "\n\n" + body): once per article
+        for iri, about in articles.items():
+            headline, body = _value(about, SCHEMA + "headline") or "", _value(about, SCHEMA + "articleBody") or ""
+            contexts[iri] = (len(headline), headline + HEADLINE_SEPARATOR + body)
         groups: dict[tuple, list[_Tie]] = defaultdict(list)
         for tie in chosen:
             groups[tie.group].append(tie)
         for tie in chosen:
             act = signings.get(tie.owner, tie.owner)
-            yield self._record(tie, groups[tie.group], _value(act_facts[tie.owner], AKG + "confidence"),
+            yield self._record(tie, groups[tie.group], contexts[tie.article],
+                               _value(act_facts[tie.owner], AKG + "confidence"),
                                _one(act_facts[act], SCHEMA + "location"), place_facts, evidence[tie.evidence or ""],
                                holders.get(act, []), countries)
 
-    def _record(self, tie: _Tie, group: list[_Tie], confidence: str | None, place: str | None, place_facts: Facts,
-                evidence: dict, holders: list[tuple[str, str, str]], countries: dict[str, Country]) -> EventRecord:
-        context = tie.headline + "\n\n" + tie.body
+    def _record(self, tie: _Tie, group: list[_Tie], text: tuple[int, str], confidence: str | None,
+                place: str | None, place_facts: Facts, evidence: dict, holders: list[tuple[str, str, str]],
+                countries: dict[str, Country]) -> EventRecord:
+        headline_length, context = text
         begin, end = _int(evidence, NIF + "beginIndex"), _int(evidence, NIF + "endIndex")
         span = (begin, end) if begin is not None and end is not None and 0 <= begin <= end <= len(context) else None
         sides = [self._side(iri, countries[iri], holders, context, span) for iri in tie.sides]
@@ -289,11 +296,11 @@ class TieReader:
             actor1=sides[0], actor2=sides[1], directed=tie.directed, tie_type=tie.tie_type, cameo=tie.cameo,
             goldstein=tie.goldstein, mentions=len(group), sources=len({t.source_name for t in group}),
             articles=len({t.article for t in group}), action_country=action, place=place_name, article=tie.article,
-            source_url=tie.url or tie.article, source_name=tie.source_name, headline=tie.headline,
+            source_url=tie.url or tie.article, source_name=tie.source_name, headline=context[:headline_length],
             sentence=context[span[0]:span[1]] if span else None, begin=span[0] if span else None,
             end=span[1] if span else None,
-            sentence_number=spans.sentence_number(context, len(tie.headline), span[0]) if span else None,
-            in_lead=span is not None and spans.in_lead(context, len(tie.headline), span[0]),
+            sentence_number=spans.sentence_number(context, headline_length, span[0]) if span else None,
+            in_lead=span is not None and spans.in_lead(context, headline_length, span[0]),
             document_length=len(context), confidence=float(confidence) if confidence is not None else None)
 
     def _side(self, iri: str, country: Country, holders: list[tuple[str, str, str]], context: str,
@@ -329,8 +336,6 @@ class _Tie:
     evidence: str | None
     url: str | None
     source_name: str
-    headline: str
-    body: str
 
     @property
     def group(self) -> tuple:
@@ -339,12 +344,13 @@ class _Tie:
 
     @classmethod
     def read(cls, iri: str, facts: dict, articles: Facts, publishers: Facts, countries: dict[str, Country],
-             quad_classes: dict[str, int]) -> _Tie | None:
+             cameo_codes: dict[str, int]) -> _Tie | None:
+        """The tie if it can be coded: a known CAMEO event code (not a root), two known countries, a day."""
         cameo, tie_type = _value(facts, AKG + "cameoCode"), _value(facts, AKG + "tieType")
         article, owner = _one(facts, PROV + "wasDerivedFrom"), _one(facts, AKG + "tieOf")
         between = sorted({term.value for term in facts.get(AKG + "between", ())},
                          key=lambda c: countries[c].iso2 if c in countries else c)
-        if (cameo is None or len(cameo) < 3 or cameo not in quad_classes or tie_type is None or article is None
+        if (cameo is None or len(cameo) < 3 or cameo not in cameo_codes or tie_type is None or article is None
                 or owner is None or len(between) != 2 or any(c not in countries for c in between)):
             return None
         about = articles[article]
@@ -360,8 +366,7 @@ class _Tie:
         goldstein = _value(facts, AKG + "goldstein")
         return cls(iri, owner, article, (source, target) if directed else (between[0], between[1]), directed,
                    tie_type, cameo, float(goldstein) if goldstein is not None else None, day, published,
-                   _one(facts, AKG + "evidence"), url, publisher_name or (urlsplit(url).hostname or "" if url else ""),
-                   _value(about, SCHEMA + "headline") or "", _value(about, SCHEMA + "articleBody") or "")
+                   _one(facts, AKG + "evidence"), url, publisher_name or (urlsplit(url).hostname or "" if url else ""))
 
 
 def _date(day: dt.date) -> str:
