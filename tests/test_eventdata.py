@@ -436,3 +436,26 @@ def test_the_readme_loads_each_file_with_pandas(synthetic, tmp_path, monkeypatch
     assert len(events) == len(mentions) == len(icews) == len(plover_frame) > 0
     assert events.EventCode.str.startswith("0").all() and str(icews["Event Date"].dtype).startswith("datetime64")
     assert {"id", "date", "event", "actor"} <= set(plover_frame.columns)
+
+
+def test_code_tables_cover_the_gazetteer_and_agree_with_each_other():
+    from kg.eventdata.codes import tables
+
+    codes = tables()
+    gazetteer = load_gazetteer().countries
+    assert set(codes.countries) == set(gazetteer)
+    for iso2, country in codes.countries.items():
+        assert re.fullmatch(r"[A-Z]{3}", country.cameo) and re.fullmatch(r"[A-Z]{3}", country.plover)
+        assert country.cameo == gazetteer[iso2].iso3 or iso2 == "XK"  # CAMEO: ISO alpha-3, Kosovo KSV
+        assert re.fullmatch(r"([A-Z]{2})?", country.fips)
+    assert len({c.fips for c in codes.countries.values() if c.fips}) == sum(1 for c in codes.countries.values()
+                                                                             if c.fips)  # FIPS codes are unique
+    assert set(codes.plover) <= set(codes.cameo_labels)  # PLOVER's table maps CAMEO codes only
+    assert {event for event, _modes, _contexts in codes.plover.values()} == set(codes.plover_quads)
+    assert len(codes.plover_quads) == 16
+    assert all(codes.quad_classes[code] == quad_class(code[:2]) for code in codes.quad_classes)
+    assert set(GOLDSTEIN) <= set(codes.cameo_labels)  # every code the extractor assigns has a label
+    assert {code for _words, sectors in codes.sector_rules for code in sectors.codes} <= CAMEO_TYPES
+    assert codes.sectors("Deputy Minister of Foreign Affairs").codes == ("GOV",)
+    assert codes.sectors("Minister of Defence").codes == ("GOV", "MIL")
+    assert codes.sectors("Chief Executive Officer of the Bakery") is None
