@@ -187,7 +187,7 @@ class TieReader:
 
     def _facts(self, subjects: Iterable[str], *predicates: str) -> Facts:
         """subject -> predicate -> objects, for the given subjects (and only the given predicates, if any)."""
-        values = " ".join(f"<{iri}>" for iri in sorted(set(subjects)))
+        values = _iri_values(subjects)
         facts: Facts = defaultdict(lambda: defaultdict(list))
         if not values:
             return facts
@@ -199,7 +199,7 @@ class TieReader:
 
     def _signings(self, owners: Iterable[str]) -> dict[str, str]:
         """agreement -> the event that signed it, whose place and participants are the agreement's."""
-        values = " ".join(f"<{iri}>" for iri in sorted(set(owners)))
+        values = _iri_values(owners)
         if not values:
             return {}
         query = f"SELECT ?owner ?event WHERE {{ VALUES ?owner {{ {values} }} ?event akg:agreement ?owner }}"
@@ -212,7 +212,7 @@ class TieReader:
         From the articles' side: the roles an article states are derived from it (`prov:wasDerivedFrom`), so the
         look-ups stay within the batch's articles however many other articles state the same office.
         """
-        articles = " ".join(f"<{iri}>" for iri in sorted(set(acts.values())))
+        articles = _iri_values(acts.values())
         if not articles:
             return {}
         stated: dict[str, set[str]] = defaultdict(set)  # article -> roles it states
@@ -220,7 +220,7 @@ class TieReader:
           ?role prov:wasDerivedFrom ?article ; a akg:Role }}"""
         for role, article in self._select(query):
             stated[article.value].add(role.value)
-        roles = " ".join(f"<{iri}>" for iri in sorted(set().union(*stated.values())))
+        roles = _iri_values(set().union(*stated.values()))
         held: dict[str, list[tuple[str, ...]]] = defaultdict(list)  # person -> (role, name, country, office)
         if roles:
             query = f"""SELECT ?person ?role ?name ?country ?office WHERE {{ VALUES ?role {{ {roles} }}
@@ -367,6 +367,11 @@ class _Tie:
         return cls(iri, owner, article, (source, target) if directed else (between[0], between[1]), directed,
                    tie_type, cameo, float(goldstein) if goldstein is not None else None, day, published,
                    _one(facts, AKG + "evidence"), url, publisher_name or (urlsplit(url).hostname or "" if url else ""))
+
+
+def _iri_values(iris: Iterable[str]) -> str:
+    """The IRIs as the rows of a VALUES block, each once, in a stable order."""
+    return " ".join(f"<{iri}>" for iri in sorted(set(iris)))
 
 
 def _date(day: dt.date) -> str:
