@@ -6,7 +6,8 @@ evidence sentence of each event but not the sentence's number or the actors'
 positions, so these are recovered from the text: sentences are counted with a
 punctuation rule (the headline is sentence 1), and an actor is the first
 mention, inside the evidence sentence, of the person who acted for its country
-or of the country's name, demonym or cities (the gazetteer's terms).
+(full name or surname) or of the country's name, demonym or cities (the
+gazetteer's terms).
 """
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ def in_lead(context: str, headline_length: int, begin: int) -> bool:
 
 
 def find_actor(context: str, begin: int, end: int, iso2: str, persons: Iterable[str]) -> Found | None:
-    """The first mention in `context[begin:end]` of one of `persons` or of the country `iso2`."""
-    found = [Found(start, name) for name in persons if (start := _whole_word(context, name, begin, end)) >= 0]
+    """The first mention in `context[begin:end]` of one of `persons` (full name or surname, as news names
+    people the second time) or of the country `iso2`."""
+    names = {form for name in persons for form in (name, name.split()[-1]) if len(form) > 2}
+    found = [Found(start, name) for name in names if (start := _whole_word(context, name, begin, end)) >= 0]
     pattern = _country(iso2)
     if pattern is not None and (match := pattern.search(context, begin, end)) is not None:
         found.append(Found(match.start(), match.group()))
