@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
+from typing import BinaryIO, ClassVar
 
 import click
 
@@ -218,23 +219,58 @@ def _read_query(argument: str) -> str:
         raise click.ClickException(f"cannot read the query file {path}: {reason}") from error
 
 
+EVENT_FORMATS = ("gdelt-events", "gdelt-mentions", "plover", "icews")
+
+
 @main.command()
 @_store_option
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdf"]), default="trig",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdf", *EVENT_FORMATS]),
+              default="trig", show_default=True,
+              help="An RDF format, or the ties as event data: GDELT 2.0 events or mentions, PLOVER JSONL, ICEWS.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
-def export(store: Path, fmt: str, output: Path | None) -> None:
-    """Serialise the whole store; quad formats keep one graph per article."""
-    from kg.export import write
+@click.option("--country", help="Event data: ties with this country (ISO 3166-1 alpha-2) on either side.")
+@click.option("--since", help="Event data: events on or after this day (YYYY-MM-DD).")
+@click.option("--until", help="Event data: events on or before this day (YYYY-MM-DD).")
+@click.option("--type", "tie_type", help="Event data: ties of this type (Meeting, Visit, ..., Agreement).")
+def export(store: Path, fmt: str, output: Path | None, country: str | None, since: str | None, until: str | None,
+           tie_type: str | None) -> None:
+    """Serialise the whole store (quad formats keep one graph per article), or its ties as event data.
 
-    with _open(_settings(store=store), read_only=True) as kg_store:
-        quads = kg_store.oxigraph.quads_for_pattern(None, None, None, None)
-        if output is None:
-            write(quads, fmt, sys.stdout.buffer)
-        else:
-            with open(output, "wb") as handle:
-                write(quads, fmt, handle)
-            click.echo(f"Wrote {output}", err=True)
+    Event data has one row per tie (dyad), in order of day; ties without a
+    CAMEO code or a day are left out. The rows stream: memory stays flat
+    whatever the size of the store.
+    """
+    filters = {"country": country, "since": since, "until": until, "type": tie_type}
+    if fmt not in EVENT_FORMATS:
+        if any(filters.values()):
+            raise click.UsageError("--country, --since, --until and --type select ties: use them with an event format")
+        from kg.export import write
+
+        with _open(_settings(store=store), read_only=True) as kg_store, _output(output) as handle:
+            write(kg_store.oxigraph.quads_for_pattern(None, None, None, None), fmt, handle)
+        summary = fmt
+    else:
+        from kg.eventdata import Selection, SelectionError
+        from kg.eventdata import export as write_events
+
+        try:
+            selection = Selection.parse(**filters)
+        except SelectionError as error:
+            raise click.UsageError(str(error)) from error
+        with _open(_settings(store=store), read_only=True) as kg_store, _output(output) as handle:
+            summary = f"{write_events(kg_store.oxigraph, fmt, selection, handle)} rows"
+    if output is not None:
+        click.echo(f"Wrote {output} ({summary})", err=True)
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[BinaryIO]:
+    """The file to write, or standard output."""
+    if path is None:
+        yield sys.stdout.buffer
+        return
+    with open(path, "wb") as handle:
+        yield handle
 
 
 @main.command()

@@ -64,13 +64,13 @@ def create_app(settings: Settings, *, worker_initializer: Callable[[], None] | N
     from server.iri_map import IriMap
     from server.service import QueryService, ServiceError
     from server.state import KgApp, KgState
-    from server.views import api, article, export, health, linked_data, sparql, ties, ui
+    from server.views import api, article, events, export, health, linked_data, sparql, ties, ui
 
     app = KgApp(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024  # Graph Store uploads; queries are capped separately
     service = QueryService(settings, worker_initializer)
     app.kg = KgState(settings, service, load_queries(queries_dir()), IriMap(settings.base_iri))
-    for blueprint in (sparql.bp, api.bp, export.bp, linked_data.bp, health.bp, ui.bp, article.bp, ties.bp):
+    for blueprint in (sparql.bp, api.bp, export.bp, linked_data.bp, health.bp, ui.bp, article.bp, ties.bp, events.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(ServiceError, _error_response)
     app.after_request(_cors)

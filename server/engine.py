@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 
@@ -37,6 +38,9 @@ from kg import jsonld
 from kg.vocab import PREFIXES
 from server import formats
 from server.sandbox import Fence, deny_network
+
+if TYPE_CHECKING:
+    from kg.eventdata import Selection
 
 CHUNK = 256 * 1024
 #: Stack of a job's thread: enough for any query of up to 100,000 characters (measured: 256 MiB suffices).
@@ -76,12 +80,21 @@ class DumpJob:
 
 
 @dataclass(frozen=True)
+class EventsJob:
+    """The store's ties as event data (`kg.eventdata`), streamed like a dump from one snapshot."""
+
+    generation: int
+    layout: str  # a key of kg.eventdata.LAYOUTS
+    selection: Selection
+
+
+@dataclass(frozen=True)
 class UpdateJob:
     text: str
     base_iri: str | None = None
 
 
-Job = QueryJob | DumpJob | UpdateJob
+Job = QueryJob | DumpJob | EventsJob | UpdateJob
 
 
 @dataclass(frozen=True)
@@ -159,6 +172,8 @@ class Engine:
             return
         if isinstance(job, DumpJob):
             self._dump(job, send, send_bytes)
+        elif isinstance(job, EventsJob):
+            self._events(job, send, send_bytes)
         else:
             reply, body = self._query(job)
             send(reply)
@@ -259,6 +274,16 @@ class Engine:
             pyoxigraph.serialize(union, writer, target.oxigraph, prefixes=PREFIXES)
         else:
             store.dump(writer, target.oxigraph, from_graph=graph, prefixes=PREFIXES)
+        writer.flush()
+
+
+    def _events(self, job: EventsJob, send: Callable[[Reply], None], send_bytes: Callable[[bytes], None]) -> None:
+        from kg.eventdata import LAYOUTS, export  # imported by the first such job, not at worker start
+
+        store = self._store(job.generation)
+        send(Reply(200, LAYOUTS[job.layout].media_type))
+        writer = _ChunkWriter(send_bytes)
+        export(store, job.layout, job.selection, writer)
         writer.flush()
 
 

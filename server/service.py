@@ -15,18 +15,21 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
 from kg.config import Settings
 from kg.logs import shorten
 from server import formats, sparql_text
-from server.engine import Dataset, DumpJob, QueryJob, Reply, UpdateJob
+from server.engine import Dataset, DumpJob, EventsJob, QueryJob, Reply, UpdateJob
 from server.formats import Format
 from server.generation import GenerationWatch
 from server.negotiation import not_acceptable_message
 from server.pool import Body, PoolError, Timeout, WorkerPool
+
+if TYPE_CHECKING:
+    from kg.eventdata import Selection
 
 log = logging.getLogger(__name__)
 
@@ -143,9 +146,16 @@ class QueryService:
 
     def dump(self, fmt: Format, graph: str | None = None, *, client: str) -> tuple[Reply, Body]:
         """Stream the dataset or one graph; the whole dataset is a heavy job from the start (see `server.pool`)."""
-        job = DumpJob(self.generation.current(), fmt.wire, graph)
+        return self._stream(DumpJob(self.generation.current(), fmt.wire, graph), client, heavy=graph is None)
+
+    def events(self, layout: str, selection: Selection, *, client: str) -> tuple[Reply, Body]:
+        """The selected ties as event data (`kg.eventdata`), streamed from one worker's snapshot; a heavy job."""
+        return self._stream(EventsJob(self.generation.current(), layout, selection), client, heavy=True)
+
+    def _stream(self, job: DumpJob | EventsJob, client: str, *, heavy: bool) -> tuple[Reply, Body]:
+        """A long job's reply and body: the export timeout bounds the wait for its first message only."""
         try:
-            reply, chunks = self.pool.stream(job, self.config.export_timeout, client, heavy=graph is None)
+            reply, chunks = self.pool.stream(job, self.config.export_timeout, client, heavy=heavy)
         except PoolError as error:
             raise ServiceError.from_pool(error) from None
         if reply.status != 200:
