@@ -36,7 +36,7 @@ def server(tmp_path_factory):
     quads = [pyoxigraph.Quad(pyoxigraph.NamedNode(f"{BASE}thing/{i}"), text, pyoxigraph.Literal("x" * 60 + str(i)), BIG)
              for i in range(60_000)]
     with KnowledgeStore(store) as kg_store:
-        kg_store.replace_graphs({BIG: quads})
+        kg_store.oxigraph.bulk_extend(quads)
     yield from serving(store, workers=2)
 
 
