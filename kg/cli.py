@@ -12,20 +12,38 @@ from typing import ClassVar
 
 import click
 
-from kg.config import FetchSettings, IngestSettings, ServerSettings, Settings, default
+from kg.config import DEFAULT_STORE, STORE_TYPES, FetchSettings, IngestSettings, ServerSettings, Settings, default
 from kg.ledger import LedgerError
 from kg.readers import InputError
-from kg.store import KnowledgeStore, StoreError
-from kg.vocab import PREFIXES
+from kg.store import StoreError
+from kg.stores import QueryEngine, open_reader, store_exists
 
 
 def _shown(section: type, name: str) -> str:
     return str(default(section, name))
 
 
-_store_option = click.option(
-    "--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
-    show_default=_shown(Settings, "store"), help="Oxigraph store directory (env KG_STORE).")
+# Where the store is: a directory, or a triple store's address and (where the store type does not say) endpoints.
+_STORE_OPTIONS = [
+    click.option("--store", "store", default=None, show_default=DEFAULT_STORE,
+                 help="Oxigraph store directory, or the SPARQL query endpoint http(s)://… of a triple store "
+                      "(env KG_STORE)."),
+    click.option("--store-type", type=click.Choice(list(STORE_TYPES)), default=None, show_default="sparql",
+                 help="Kind of remote store: its update and Graph Store endpoints and dialect (env KG_STORE_TYPE)."),
+    click.option("--update-endpoint", default=None,
+                 help="SPARQL Update endpoint of a remote store, if not the store type's (env KG_UPDATE_ENDPOINT)."),
+    click.option("--graph-store-endpoint", default=None,
+                 help="Graph Store Protocol endpoint of a remote store, if not the store type's "
+                      "(env KG_GRAPH_STORE_ENDPOINT)."),
+    click.option("--state-dir", default=None,
+                 help="Directory of a remote store's ledger  [default: data/HOST-PORT-PATH] (env KG_STATE_DIR)."),
+]
+
+
+def _store_option(command: Callable) -> Callable:
+    return functools.reduce(lambda wrapped, option: option(wrapped), reversed(_STORE_OPTIONS), command)
+
+
 _base_option = click.option(
     "--base-iri", default=None, show_default=_shown(Settings, "base_iri"),
     help="IRI prefix of minted resources (env KG_BASE_IRI).")
@@ -94,9 +112,9 @@ def _settings(**given: object) -> Settings:
         raise click.UsageError(str(error)) from error
 
 
-def _open(settings: Settings, *, read_only: bool) -> KnowledgeStore:
+def _reader(settings: Settings) -> QueryEngine:
     try:
-        return KnowledgeStore(settings.store, read_only=read_only)
+        return open_reader(settings)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
 
@@ -176,7 +194,7 @@ def ingest(paths: tuple[str, ...], quiet: bool, **options: object) -> None:
         raise click.ClickException(f"{error} — nothing was written") from error
     if report.skipped or report.warnings:
         click.echo(f"Reading: {report}.", err=True)
-    click.echo(f"Ingested {summary}; store {settings.store}.")
+    click.echo(f"Ingested {summary}; store {settings.location}.")
     if summary.failed:
         sys.exit(1)
 
@@ -198,14 +216,14 @@ def remove(articles: tuple[str, ...], **options: object) -> None:
 @_store_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml"]), default="table",
               show_default=True, help="Results format (json = SPARQL 1.1 Query Results JSON).")
-def query(query: str, store: Path, fmt: str) -> None:
+def query(query: str, fmt: str, **options: object) -> None:
     """Run a SPARQL query (text, or @file.rq) over the union of the article graphs."""
     from kg.results import write_results
 
     text = _read_query(query)
-    with _open(_settings(store=store), read_only=True) as kg_store:
+    with _reader(_settings(**options)) as engine:
         try:
-            results = kg_store.oxigraph.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+            results = engine.query(text, prefixes=True)
         except SyntaxError as error:
             raise click.ClickException(f"SPARQL syntax error: {error}") from error
         write_results(results, fmt, sys.stdout)
@@ -228,12 +246,12 @@ def _read_query(argument: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdf"]), default="trig",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
-def export(store: Path, fmt: str, output: Path | None) -> None:
+def export(fmt: str, output: Path | None, **options: object) -> None:
     """Serialise the whole store; quad formats keep one graph per article."""
     from kg.export import write
 
-    with _open(_settings(store=store), read_only=True) as kg_store:
-        quads = kg_store.oxigraph.quads_for_pattern(None, None, None, None)
+    with _reader(_settings(**options)) as engine:
+        quads = engine.quads()
         if output is None:
             write(quads, fmt, sys.stdout.buffer)
         else:
@@ -244,30 +262,30 @@ def export(store: Path, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @_store_option
-def stats(store: Path) -> None:
+def stats(**options: object) -> None:
     """Counts of articles, entities, events by type, agreements and bilateral ties."""
     from kg.stats import collect
 
-    with _open(_settings(store=store), read_only=True) as kg_store:
-        for label, value in collect(kg_store):
+    with _reader(_settings(**options)) as engine:
+        for label, value in collect(engine):
             click.echo(f"{label:<28}{value:>10}")
 
 
 @main.command()
 @_store_option
-def validate(store: Path) -> None:
+def validate(**options: object) -> None:
     """Check the store's integrity and its SHACL shapes; exit 1 with a report on violations."""
     from kg.ledger import LEDGER_FILE, Ledger
     from kg.validate import validate as run_validation
 
-    settings = _settings(store=store)
+    settings = _settings(**options)
     ledger_path = settings.store / LEDGER_FILE
-    with _open(settings, read_only=True) as kg_store:
+    with _reader(settings) as engine:
         if ledger_path.exists():
             with Ledger(ledger_path, read_only=True) as ledger:
-                report = run_validation(kg_store, ledger)
+                report = run_validation(engine, ledger)
         else:
-            report = run_validation(kg_store)
+            report = run_validation(engine)
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
     if report.conforms:
@@ -298,8 +316,8 @@ def serve(**options: object) -> None:
     from server import serve as run_server
 
     settings = _settings(**options)
-    if not settings.store.is_dir():
-        raise click.ClickException(f"no store at {settings.store}: run `kg ingest` first")
+    if not store_exists(settings):
+        raise click.ClickException(f"no store at {settings.location}: run `kg ingest` first")
     run_server(settings)
 
 
