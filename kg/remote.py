@@ -56,6 +56,8 @@ log = logging.getLogger("kg.remote")
 
 #: Statuses worth another try: the request may succeed later, and every request here is idempotent.
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+#: For queries, 500 is the store's own failure to evaluate (Virtuoso's compiler errors): trying again cannot help.
+QUERY_RETRY_STATUSES = RETRY_STATUSES - {500}
 #: The graph recording which ledger writes this store's data under a base IRI (outside the data's own graphs).
 LEDGERS_GRAPH = "urn:x-astana-kg:ledgers"
 RESULTS_JSON = "application/sparql-results+json"
@@ -178,7 +180,7 @@ class SparqlClient:
         return self._auth[host]
 
     def request(self, method: str, url: str, what: str, *, deadline: float | None = None, stream: bool = False,
-                **kwargs: Any) -> requests.Response:
+                retry_statuses: frozenset[int] = RETRY_STATUSES, **kwargs: Any) -> requests.Response:
         """One exchange, retried on network errors, timeouts and retryable statuses; other errors raise at once.
 
         `deadline` (a `time.monotonic()` value) bounds the whole, retries
@@ -205,7 +207,7 @@ class SparqlClient:
                           (time.monotonic() - started) * 1000)
                 if response.status_code < 400:
                     return response
-                if response.status_code not in RETRY_STATUSES:
+                if response.status_code not in retry_statuses:
                     raise self._refusal(response, what)
                 failure = f"HTTP {response.status_code}"
                 asked_pause = _seconds(response.headers.get("Retry-After", ""))
@@ -239,7 +241,7 @@ class SparqlClient:
             form[self.dialect.timeout_parameter] = str(max(1, int(timeout * 1000)))
         deadline = None if timeout is None else time.monotonic() + timeout
         response = self.request("POST", self.remote.query_endpoint, "query", deadline=deadline, stream=True,
-                                data=form, headers={"Accept": accept})
+                                retry_statuses=QUERY_RETRY_STATUSES, data=form, headers={"Accept": accept})
         with response:
             if response.headers.get("X-SQL-State") == "S1TAT":  # Virtuoso's "anytime" answer: partial rows
                 raise QueryTimeoutError(f"{self.name}: the query ran out of time on the server", 503)
