@@ -316,6 +316,9 @@ def serve(**options: object) -> None:
     from server import serve as run_server
 
     settings = _settings(**options)
+    if settings.remote is not None:
+        raise click.ClickException("kg serve reads the embedded store only in this release; serve a remote store "
+                                   "with its own SPARQL endpoint")
     if not store_exists(settings):
         raise click.ClickException(f"no store at {settings.location}: run `kg ingest` first")
     run_server(settings)
