@@ -9,7 +9,9 @@ crash mid-batch.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import logging
 import subprocess
 import sys
 import time
@@ -207,6 +209,19 @@ def test_cli_against_the_store_keeps_credentials_out_of_every_output(remote_stor
         assert run.returncode == 1 and "401" in run.stderr
         outputs.append(run.stdout + run.stderr)
         assert not any(remote_store.password in output for output in outputs)
+
+
+def test_debug_logs_of_a_write_hold_no_credentials(writer_credentials: RunningStore, tmp_path: Path,
+                                                   pipeline: Pipeline, caplog: pytest.LogCaptureFixture) -> None:
+    """Every logger at DEBUG (ours, requests', urllib3's) while articles are written: no secret in any record."""
+    caplog.set_level(logging.DEBUG)
+    settings = remote_settings(writer_credentials, tmp_path / "state")
+    assert ingest(list(read_articles([SEEDS]))[:3], settings, pipeline=pipeline).new == 3
+    assert "PUT " in caplog.text and "POST " in caplog.text
+    if writer_credentials.password:
+        pair = f"{writer_credentials.user}:{writer_credentials.password}".encode()
+        for secret in (writer_credentials.password, base64.b64encode(pair).decode()):
+            assert secret not in caplog.text
 
 
 def test_credentials_from_a_netrc_file(remote_store: RunningStore, tmp_path: Path) -> None:

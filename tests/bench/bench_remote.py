@@ -26,18 +26,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fixtures.triplestores import RunningStore, oxigraph_server, virtuoso_server  # noqa: E402
-
-from kg.bench import _renamed  # noqa: E402
-from kg.config import Settings, queries_dir  # noqa: E402
-from kg.ingest import open_writer  # noqa: E402
-from kg.pipeline import Failure, Pipeline  # noqa: E402
-from kg.readers import read_articles  # noqa: E402
-from kg.records import ArticleRecord  # noqa: E402
-from kg.remote import QueryTimeoutError, RemoteStoreError  # noqa: E402
-from kg.stores import open_reader  # noqa: E402
-from server import sparql_text  # noqa: E402
-from server.canned import load_queries  # noqa: E402
+from fixtures.triplestores import RunningStore, oxigraph_server, virtuoso_server
+from kg.bench import _renamed
+from kg.config import Settings, queries_dir
+from kg.ingest import open_writer
+from kg.pipeline import Failure, Pipeline
+from kg.readers import read_articles
+from kg.records import ArticleRecord
+from kg.remote import QueryTimeoutError, RemoteStoreError
+from kg.stores import open_reader
+from server import sparql_text
+from server.canned import load_queries
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 #: A query is not repeated once its runs took this long (seconds); remote stores are also stopped at it.
