@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import multiprocessing
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -76,27 +78,43 @@ def measure(name: str, records: list[ArticleRecord], batch_size: int, runs: int)
                 quads += writer.commit(records[start : start + batch_size]).quads
         seconds = time.perf_counter() - started
         row["ingest"] = f"{len(records) / seconds:,.0f} articles/s ({quads / seconds:,.0f} quads/s, {seconds:.0f} s)"
-        with open_reader(settings) as engine:
-            for query in load_queries(queries_dir()).values():
-                if any(p.required for p in query.parameters):
-                    continue
+        for query in load_queries(queries_dir()).values():
+            if not any(p.required for p in query.parameters):
                 text, bindings = query.bind({})
                 text = sparql_text.replace_variables(text, {k: str(v) for k, v in bindings.items()})
-                times: list[float] = []
-                try:
-                    while len(times) < runs and sum(times) < SLOW:
-                        begun = time.perf_counter()
-                        result = engine.query(text, timeout=SLOW)
-                        sum(1 for _ in result)  # type: ignore[attr-defined]
-                        times.append(time.perf_counter() - begun)
-                    row[query.name] = f"{statistics.median(times) * 1000:,.0f} ms" + (
-                        f" ({len(times)} runs)" if len(times) < runs else "")
-                except QueryTimeoutError:
-                    row[query.name] = f"> {SLOW:g} s"
-                except (RemoteStoreError, SyntaxError, OSError):
-                    row[query.name] = "error"
+                row[query.name] = timed(settings, text, runs)
     print(f"{name}: {row}", file=sys.stderr, flush=True)
     return row
+
+
+def timed(settings: Settings, text: str, runs: int) -> str:
+    """The median of up to `runs` runs, in a child process killed at `SLOW` s (pyoxigraph cannot stop a query)."""
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(target=_runs, args=(child, settings, text, runs), daemon=True)
+    process.start()
+    answer = parent.recv() if parent.poll(SLOW + 30) else f"> {SLOW:g} s"
+    process.kill()
+    process.join()
+    return answer
+
+
+def _runs(conn: Connection, settings: Settings, text: str, runs: int) -> None:
+    times: list[float] = []
+    try:
+        with open_reader(settings) as engine:
+            while len(times) < runs and sum(times) < SLOW:
+                begun = time.perf_counter()
+                result = engine.query(text, timeout=SLOW)
+                sum(1 for _ in result)  # type: ignore[attr-defined]
+                times.append(time.perf_counter() - begun)
+    except QueryTimeoutError:
+        conn.send(f"> {SLOW:g} s")
+        return
+    except (RemoteStoreError, SyntaxError, OSError):
+        conn.send("error")
+        return
+    conn.send(f"{statistics.median(times) * 1000:,.0f} ms" + (f" ({len(times)} runs)" if len(times) < runs else ""))
 
 
 def main() -> None:
