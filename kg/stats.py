@@ -1,11 +1,10 @@
-"""What the store holds, counted with native SPARQL."""
+"""What the store holds, counted with SPARQL where the store is (embedded or remote)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kg.store import KnowledgeStore
-from kg.vocab import PREFIXES
+from kg.stores import QueryEngine
 
 _COUNTS = (
     ("articles", "SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a akg:Article }"),
@@ -23,16 +22,11 @@ _BY_TYPE = """SELECT ?type (COUNT(DISTINCT ?x) AS ?n) {
 } GROUP BY ?type ORDER BY DESC(?n)"""
 
 
-def collect(store: KnowledgeStore) -> Iterator[tuple[str, int]]:
+def collect(store: QueryEngine) -> Iterator[tuple[str, int]]:
     """(label, count) pairs, quads first, then entities, then events by type."""
     yield "quads", len(store)
-    yield "named graphs", sum(1 for _ in store.oxigraph.named_graphs())
+    yield "named graphs", len(store.graph_names())
     for label, query in _COUNTS:
-        yield label, _count(store, query)
-    for solution in store.oxigraph.query(_BY_TYPE, use_default_graph_as_union=True, prefixes=PREFIXES):
+        yield label, store.count(query)
+    for solution in store.select(_BY_TYPE):
         yield f"  events: {solution['type'].value}", int(solution["n"].value)
-
-
-def _count(store: KnowledgeStore, query: str) -> int:
-    solution = next(iter(store.oxigraph.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)))
-    return int(solution["n"].value)

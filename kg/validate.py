@@ -1,5 +1,8 @@
 """`kg validate`: the store's integrity (each triple once, the tie cube and the entities graph exact) and SHACL.
 
+Both run wherever the store is (embedded or remote, `kg.stores.QueryEngine`),
+over the graphs the writer writes.
+
 Integrity comes first because it is what the writer guarantees: every triple
 in exactly one graph, a cube equal to a from-scratch aggregation of the ties,
 and an entities graph equal to what the ledger says the stored articles
@@ -22,7 +25,7 @@ from kg import cube
 from kg.config import ontology_file
 from kg.export import statements
 from kg.ledger import Ledger
-from kg.store import KnowledgeStore
+from kg.stores import QueryEngine
 from kg.vocab import ONTOLOGY_GRAPH, cube_graph, entities_graph
 from kg.writer import graph_labels
 
@@ -36,7 +39,7 @@ class ValidationReport:
     notes: list[str] = field(default_factory=list)
 
 
-def integrity(store: KnowledgeStore, ledger: Ledger, base_iri: str) -> list[str]:
+def integrity(store: QueryEngine, ledger: Ledger, base_iri: str) -> list[str]:
     """What breaks the writer's guarantees, one line each (empty when none).
 
     A store whose last write was interrupted is consistent (readers see the
@@ -44,22 +47,21 @@ def integrity(store: KnowledgeStore, ledger: Ledger, base_iri: str) -> list[str]
     graph is then compared by the next writer, after it finished the batch.
     """
     problems = []
-    total = store.count("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
-    distinct = store.count("SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    ours = f"GRAPH ?g {{ ?s ?p ?o }} FILTER({store.own_graphs()})"
+    total = store.count(f"SELECT (COUNT(*) AS ?n) {{ {ours} }}")
+    distinct = store.count(f"SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?p ?o {{ {ours} }} }}")
     if total != distinct:
         problems.append(f"{total - distinct} triples are stated in more than one graph")
     writer = cube.CubeWriter(base_iri)
     expected = writer.triples(cube.recompute(store.select))
-    found = {f"{q.subject} {q.predicate} {q.object} ." for q in
-             store.oxigraph.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(cube_graph(base_iri)))}
+    found = {f"{q.subject} {q.predicate} {q.object} ." for q in store.quads(cube_graph(base_iri))}
     found -= {*writer.dataset_triples(), graph_labels(base_iri)[cube_graph(base_iri)]}
     if found != expected:
         problems.append(f"the tie cube differs from the ties in the store: {len(found - expected)} observation "
                         f"triples too many, {len(expected - found)} missing")
     if ledger.pending():
         return problems
-    stored = {f"{q.subject} {q.predicate} {q.object} ." for q in store.oxigraph.quads_for_pattern(
-        None, None, None, pyoxigraph.NamedNode(entities_graph(base_iri)))}
+    stored = {f"{q.subject} {q.predicate} {q.object} ." for q in store.quads(entities_graph(base_iri))}
     contributed = {f"{s} {p} {o} ." for s, p, o in ledger.entity_triples()}
     contributed.add(graph_labels(base_iri)[entities_graph(base_iri)])
     if stored != contributed:
@@ -68,12 +70,11 @@ def integrity(store: KnowledgeStore, ledger: Ledger, base_iri: str) -> list[str]
     return problems
 
 
-def validate(store: KnowledgeStore, ledger: Ledger | None = None) -> ValidationReport:
+def validate(store: QueryEngine, ledger: Ledger | None = None) -> ValidationReport:
     """Integrity (when the store has a ledger, i.e. was written by `kg ingest`), then SHACL over the data graphs."""
     base_iri = ledger.meta("base_iri") if ledger is not None else None
     problems = integrity(store, ledger, base_iri) if ledger is not None and base_iri is not None else []
-    quads = (q for q in store.oxigraph.quads_for_pattern(None, None, None, None)
-             if q.graph_name != pyoxigraph.NamedNode(ONTOLOGY_GRAPH))
+    quads = (q for q in store.quads() if q.graph_name != pyoxigraph.NamedNode(ONTOLOGY_GRAPH))
     data = rdflib.Graph()
     data.parse(data=pyoxigraph.serialize(statements(quads, keep_graphs=False),
                                          format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")

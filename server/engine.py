@@ -283,8 +283,14 @@ class Engine:
         store = self._store(job.generation)
         send(Reply(200, LAYOUTS[job.layout].media_type))
         writer = _ChunkWriter(send_bytes)
-        export(store, job.layout, job.selection, writer)
+        export(lambda query: _solutions(store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)),
+               job.layout, job.selection, writer)
         writer.flush()
+
+
+def _solutions(result: object) -> pyoxigraph.QuerySolutions:
+    assert isinstance(result, pyoxigraph.QuerySolutions)
+    return result
 
 
 class _ChunkWriter:

@@ -17,15 +17,18 @@ The CLI (`kg export --format gdelt-events ...`) and the server's query workers
 
 from __future__ import annotations
 
-import pyoxigraph
-
 from kg.eventdata.selection import TIE_TYPES, Selection, SelectionError
-from kg.eventdata.ties import TieReader
+from kg.eventdata.ties import Select, TieReader
 from kg.eventdata.writers import LAYOUTS, Layout, Sink
 
 __all__ = ["LAYOUTS", "TIE_TYPES", "Layout", "Selection", "SelectionError", "export"]
 
 
-def export(store: pyoxigraph.Store, layout: str, selection: Selection, output: Sink) -> int:
-    """Write the selected ties of `store` in `layout` (a key of LAYOUTS); the number of rows written."""
-    return LAYOUTS[layout].write(TieReader(store, selection), output)
+def export(select: Select, layout: str, selection: Selection, output: Sink) -> int:
+    """Write the selected ties in `layout` (a key of LAYOUTS); the number of rows written.
+
+    `select(query)` runs a SELECT over the union of the store's graphs, wherever the store is: the
+    embedded store (`KnowledgeStore.select`), a remote one (`kg.remote.RemoteStore.select`), or a
+    query worker's snapshot.
+    """
+    return LAYOUTS[layout].write(TieReader(select, selection), output)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -31,7 +31,7 @@ from kg.eventdata import spans
 from kg.eventdata.codes import tables
 from kg.eventdata.selection import Selection
 from kg.text import HEADLINE_SEPARATOR
-from kg.vocab import AKG, NIF, PREFIXES, PROV, SCHEMA, WD, XSD
+from kg.vocab import AKG, NIF, PROV, SCHEMA, WD, XSD
 
 #: Ties read per batch, about: enough to keep the queries few, few enough to hold. A batch is whole days,
 #: so a day with more ties than this is a batch of its own.
@@ -39,6 +39,8 @@ BATCH_TIES = 2000
 XSD_DATE = NamedNode(XSD + "date")
 
 Facts = dict[str, dict[str, list[pyoxigraph.NamedNode | pyoxigraph.Literal]]]
+#: Runs a SELECT over the union of the store's graphs, with the project's prefixes declared.
+Select = Callable[[str], Iterable[pyoxigraph.QuerySolution]]
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,8 @@ def event_day(stated: dt.date | None, published: dt.date | None, cameo: str) -> 
 class TieReader:
     """Event records of the ties a selection keeps, in order of day, then tie IRI."""
 
-    def __init__(self, store: pyoxigraph.Store, selection: Selection = Selection(),
-                 batch_ties: int = BATCH_TIES) -> None:
-        self.store = store
+    def __init__(self, select: Select, selection: Selection = Selection(), batch_ties: int = BATCH_TIES) -> None:
+        self._select = select
         self.selection = selection
         self.batch_ties = batch_ties
         self.tables = tables()
@@ -137,11 +138,6 @@ class TieReader:
             yield from self._batch(batch, countries)
 
     # -- queries ----------------------------------------------------------------------------------
-
-    def _select(self, query: str) -> pyoxigraph.QuerySolutions:
-        result = self.store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)
-        assert isinstance(result, pyoxigraph.QuerySolutions)
-        return result
 
     def _countries(self) -> dict[str, Country]:
         """Every country of the store by IRI (a few hundred at most): ISO2, name, Wikidata QID."""
