@@ -269,8 +269,9 @@ class Engine:
         send(Reply(200, target.media_type, formats.GRAPH))
         writer = _ChunkWriter(send_bytes)
         if graph is None and not target.oxigraph.supports_datasets:
-            # A triple format cannot hold graphs: write the union, each triple once.
-            union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", use_default_graph_as_union=True)
+            # A triple format cannot hold graphs: the union, streamed. The writer states each triple in one
+            # graph only (kg.writer), so no memory of what was written is needed, whatever the store's size.
+            union = (quad.triple for quad in store.quads_for_pattern(None, None, None, None))
             pyoxigraph.serialize(union, writer, target.oxigraph, prefixes=PREFIXES)
         else:
             store.dump(writer, target.oxigraph, from_graph=graph, prefixes=PREFIXES)
