@@ -213,13 +213,14 @@ def remove(articles: tuple[str, ...], **options: object) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml"]), default="table",
               show_default=True, help="Results format (json = SPARQL 1.1 Query Results JSON).")
 def query(query: str, fmt: str, **options: object) -> None:
-    """Run a SPARQL query (text, or @file.rq) over the union of the article graphs."""
+    """Run a SPARQL query (text, or @file.rq) over the union of the graphs, or over the graphs its FROM names."""
     from kg.results import write_results
+    from server.sparql_text import keywords
 
     text = _read_query(query)
     with _reader(_settings(**options)) as engine:
         try:
-            results = engine.query(text, prefixes=True)
+            results = engine.query(text, prefixes=True, union="FROM" not in keywords(text))
         except SyntaxError as error:
             raise click.ClickException(f"SPARQL syntax error: {error}") from error
         write_results(results, fmt, sys.stdout)

@@ -340,15 +340,16 @@ class RemoteStore:
         """A SPARQL expression true for the graphs the writer writes."""
         return f'(STRSTARTS(STR({variable}), "{self.base_iri}") || {variable} = <{ONTOLOGY_GRAPH}>)'
 
-    def query(self, text: str, *, timeout: float | None = None, prefixes: bool = False,
+    def query(self, text: str, *, timeout: float | None = None, prefixes: bool = False, union: bool = True,
               parameters: Mapping[str, str | list[str]] | None = None
               ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | Iterator[pyoxigraph.Triple]:
-        """Evaluate a query over the union of the named graphs (unless `parameters` give a dataset)."""
+        """Evaluate a query over the union of the named graphs (unless `parameters` give a dataset, or not
+        `union`: the query's own `FROM` dataset)."""
         text = with_prefixes(text) if prefixes else text
         if query_form(text) in ("SELECT", "ASK"):
-            _, body = self.client.query(text, RESULTS_JSON, timeout=timeout, parameters=parameters)
+            _, body = self.client.query(text, RESULTS_JSON, timeout=timeout, union=union, parameters=parameters)
             return pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
-        _, body = self.client.query(text, N_TRIPLES, timeout=timeout, parameters=parameters)
+        _, body = self.client.query(text, N_TRIPLES, timeout=timeout, union=union, parameters=parameters)
         return (quad.triple for quad in pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.N_TRIPLES))
 
     def select(self, text: str) -> Iterator[pyoxigraph.QuerySolution]:

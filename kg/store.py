@@ -70,11 +70,12 @@ class KnowledgeStore:
         """A SPARQL expression true for the graphs the writer writes: every graph of an embedded store."""
         return "true"
 
-    def query(self, text: str, *, timeout: float | None = None, prefixes: bool = False
+    def query(self, text: str, *, timeout: float | None = None, prefixes: bool = False, union: bool = True
               ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
-        """Evaluate a query over the union of the named graphs, in this process (`timeout` is not enforced here:
+        """Evaluate a query over the union of the named graphs, or over its own `FROM` dataset (not `union`:
+        Oxigraph ignores `FROM` when told to use the union), in this process (`timeout` is not enforced here:
         pyoxigraph cannot stop a query; the server runs queries in worker processes it can kill)."""
-        return self.oxigraph.query(text, use_default_graph_as_union=True, prefixes=PREFIXES if prefixes else None)
+        return self.oxigraph.query(text, use_default_graph_as_union=union, prefixes=PREFIXES if prefixes else None)
 
     def graph_names(self) -> list[str]:
         return sorted(graph.value for graph in self.oxigraph.named_graphs() if isinstance(graph, pyoxigraph.NamedNode))

@@ -33,8 +33,9 @@ class QueryEngine(Protocol):
     def description(self) -> str:
         """The store as messages name it ("the embedded store data/kg", "Virtuoso at http://…")."""
 
-    def query(self, text: str, *, timeout: float | None = None, prefixes: bool = False) -> object:
-        """A query over the union of the named graphs: pyoxigraph solutions, a boolean, or triples."""
+    def query(self, text: str, *, timeout: float | None = None, prefixes: bool = False, union: bool = True) -> object:
+        """A query over the union of the named graphs (`union`), or over the dataset its `FROM` clauses name
+        (not `union`): pyoxigraph solutions, a boolean, or triples."""
 
     def select(self, text: str) -> Iterator[pyoxigraph.QuerySolution]:
         """Rows of a SELECT over the union of the named graphs, with the project's prefixes declared."""
