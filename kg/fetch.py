@@ -192,7 +192,7 @@ class Fetcher:
             body = b"" if status in REDIRECTS or status == 304 else self._read(url, reply, max_bytes, started)
         except FetchError:
             raise
-        except (TimeoutError, socket.timeout) as error:
+        except TimeoutError as error:
             raise FetchError(url, "timeout", str(error) or "no answer in time", transient=True) from error
         except ssl.SSLError as error:
             raise FetchError(url, "TLS error", str(error)) from error

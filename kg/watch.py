@@ -47,6 +47,7 @@ from types import FrameType
 
 from kg.config import Settings
 from kg.fetch import Fetcher, FetchError, Response
+from kg.ingest import ingest
 from kg.pipeline import Pipeline
 from kg.readers import ReadReport, split_long
 from kg.sources import listing
@@ -54,7 +55,6 @@ from kg.sources.listing import Link
 from kg.sources.page import Hints, extract
 from kg.sources.record import Article, Skipped, written_date
 from kg.sources.web import body_of
-from kg.ingest import ingest
 
 log = logging.getLogger("kg.watch")
 

@@ -384,7 +384,7 @@ def test_filters_select_exactly_the_matching_rows(synthetic):
                                               & set(full.GLOBALEVENTID[full.SQLDATE.between(20230101, 20230630)]))
 
 
-@pytest.mark.parametrize("args, message", [
+@pytest.mark.parametrize(("args", "message"), [
     (["--country", "Kazakhstan"], "country must be"),
     (["--since", "2023-02-30"], "since must be a date"),
     (["--since", "2023-05-01", "--until", "2023-04-01"], "is after until"),

@@ -62,7 +62,7 @@ def test_whole_exports_match_too(server, store):
     assert body == cli_export(store, "gdelt-events") and body.count(b"\n") > 100
 
 
-@pytest.mark.parametrize("query, message", [
+@pytest.mark.parametrize(("query", "message"), [
     ("country=XX", "country must be"),
     ('country=KZ%22%20%7D%20DROP%20ALL%20%23', "country must be"),
     ("since=2023-02-30", "since must be a date"),

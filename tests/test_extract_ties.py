@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from kg.readers import Article
 from kg.config import Settings
 from kg.ingest import ingest
+from kg.readers import Article
 from kg.store import KnowledgeStore
 from kg.validate import validate
 from kg.vocab import AKG, PREFIXES

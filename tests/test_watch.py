@@ -23,8 +23,21 @@ from kg.store import KnowledgeStore
 from kg.vocab import PREFIXES
 from kg.watch import state_path
 from tests.test_web_sources import write_warc
-from tests.web_site import (BORDER, GAS, GRAIN, PAGES, PRIVATE, ROGUN, RUSSIAN, SLOW, TALKS, Site, atom,
-                            build_outlet, rss)
+from tests.web_site import (
+    BORDER,
+    GAS,
+    GRAIN,
+    PAGES,
+    PRIVATE,
+    ROGUN,
+    RUSSIAN,
+    SLOW,
+    TALKS,
+    Site,
+    atom,
+    build_outlet,
+    rss,
+)
 
 pytestmark = pytest.mark.slow
 

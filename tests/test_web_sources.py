@@ -18,8 +18,23 @@ from warcio.warcwriter import WARCWriter
 
 from kg.config import Settings
 from kg.readers import InputError, ReadReport, check_inputs, iter_articles
-from tests.web_site import (BIG, BORDER, GAS, GRAIN, LOOP, MISSING, PAGES, PRIVATE, ROGUN, RUSSIAN, SLOW, TALKS,
-                            VIDEO, Site, build_outlet)
+from tests.web_site import (
+    BIG,
+    BORDER,
+    GAS,
+    GRAIN,
+    LOOP,
+    MISSING,
+    PAGES,
+    PRIVATE,
+    ROGUN,
+    RUSSIAN,
+    SLOW,
+    TALKS,
+    VIDEO,
+    Site,
+    build_outlet,
+)
 
 # What each page's extracted text must hold, and the boilerplate around it that it must not.
 MUST = {

@@ -11,7 +11,6 @@ matching conditional request, as real sites do.
 from __future__ import annotations
 
 import email.utils
-import gzip
 import hashlib
 import threading
 import time

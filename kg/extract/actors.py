@@ -21,10 +21,25 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from kg.extract.dyads import Sides
-from kg.extract.lexicon import (BENEFICIARY_NOUNS, BUYING_LEMMAS, COUNTERPART_PREPOSITIONS, HOSTILE_NOUNS,
-                               PAIR_TRIGGERS, PLACE_NOUNS, PLACE_PREPOSITIONS, RECEIVING_LEMMAS, SELLING_LEMMAS,
-                               SENDING_LEMMAS, SIDE_NOUNS, SIGNING_VERBS, STATE_KINDS, TOPIC_PREPOSITIONS,
-                               TRAVEL_LEMMAS, VENUE_PREPOSITIONS, VISIT_OBJECT_LEMMAS)
+from kg.extract.lexicon import (
+    BENEFICIARY_NOUNS,
+    BUYING_LEMMAS,
+    COUNTERPART_PREPOSITIONS,
+    HOSTILE_NOUNS,
+    PAIR_TRIGGERS,
+    PLACE_NOUNS,
+    PLACE_PREPOSITIONS,
+    RECEIVING_LEMMAS,
+    SELLING_LEMMAS,
+    SENDING_LEMMAS,
+    SIDE_NOUNS,
+    SIGNING_VERBS,
+    STATE_KINDS,
+    TOPIC_PREPOSITIONS,
+    TRAVEL_LEMMAS,
+    VENUE_PREPOSITIONS,
+    VISIT_OBJECT_LEMMAS,
+)
 from kg.extract.mentions import Mentions
 from kg.extract.money import find_amounts
 from kg.extract.sentences import sentence_start, span_text
@@ -103,7 +118,7 @@ class ActorFinder:
     def _place_or_actor(found: SentenceActors, span: Span, iso2: str, kind: str, mentions: Mentions) -> None:
         preposition = governing_preposition(span)
         visited = span.root.dep_ == "dobj" and span.root.head.lemma_.lower() in VISIT_OBJECT_LEMMAS
-        if visited or preposition == "to" and _after_travel(span):
+        if visited or (preposition == "to" and _after_travel(span)):
             found.destinations.append(iso2)
             found.countries.append(iso2)
             if kind == "city":
@@ -199,7 +214,7 @@ class ActorFinder:
             hubs, counterparts, verb = read
             lemma = verb.lemma_.lower()
             passive = any(c.dep_ == "nsubjpass" for c in verb.children)
-            if lemma in RECEIVING_LEMMAS and not passive or lemma in SENDING_LEMMAS and passive:
+            if (lemma in RECEIVING_LEMMAS and not passive) or (lemma in SENDING_LEMMAS and passive):
                 sides = Sides(tuple(counterparts), tuple(hubs), directed=True)
             elif lemma in RECEIVING_LEMMAS | SENDING_LEMMAS:
                 sides = Sides(tuple(hubs), tuple(counterparts), directed=True)
@@ -416,8 +431,8 @@ def _verb_of(trigger: Token) -> tuple[Token, list[Token]] | None:
     token, chain = trigger, []
     while token.pos_ not in ("VERB", "AUX"):
         head = token.head
-        if head.i == token.i or len(chain) >= 4 or (chain or head.pos_ not in ("VERB", "AUX")) and (
-                token.dep_ not in _NOUN_LINKS):
+        if head.i == token.i or len(chain) >= 4 or ((chain or head.pos_ not in ("VERB", "AUX")) and (
+                token.dep_ not in _NOUN_LINKS)):
             return None  # only the meeting word itself may hang from its verb by any relation
         chain.append(token)
         token = head

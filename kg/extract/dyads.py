@@ -121,7 +121,7 @@ def unite(first: list[Dyad], second: list[Dyad]) -> list[Dyad]:
     kept: dict[frozenset[str], Dyad] = {}
     for item in (*first, *second):
         pair = frozenset((item.source, item.target))
-        if pair not in kept or item.directed and not kept[pair].directed:
+        if pair not in kept or (item.directed and not kept[pair].directed):
             kept[pair] = item
     return list(kept.values())
 

@@ -42,7 +42,7 @@ def merge(reported: list[Reported], agreements: list[Agreement]) -> tuple[list[R
         if target is None:
             kept_agreements.append(agreement)
             kept.event.agreement = len(kept_agreements) - 1
-        elif agreement.count and target.count and agreement.count != target.count or (
+        elif (agreement.count and target.count and agreement.count != target.count) or (
                 agreement.evidence in seen.get(kept.event.agreement, ())):
             # a second signing in the same sentence was split off on purpose (other signers, other count):
             # "17 intergovernmental documents" and "23 commercial agreements"

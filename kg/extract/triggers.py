@@ -17,10 +17,25 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.agreements import concludes_talks, exchanged_documents, reached_agreement
-from kg.extract.lexicon import (AGREEMENT_NOUNS, FUTURE_AUXILIARIES, FUTURE_GOVERNORS, GATHERED_HOLDERS,
-                               GATHERED_STATES, HEADLINE_ONLY, HEADS_OF_STATE, HONOURS, MEETING_NOUNS,
-                               MULTILATERAL_MODIFIERS, NEED_AMOUNT, OBJECT_TRIGGERS, PHONE_CUES, PRESS_WORDS,
-                               SIGNED_OBJECTS, TRIGGERS, WEAK_TRIGGERS)
+from kg.extract.lexicon import (
+    AGREEMENT_NOUNS,
+    FUTURE_AUXILIARIES,
+    FUTURE_GOVERNORS,
+    GATHERED_HOLDERS,
+    GATHERED_STATES,
+    HEADLINE_ONLY,
+    HEADS_OF_STATE,
+    HONOURS,
+    MEETING_NOUNS,
+    MULTILATERAL_MODIFIERS,
+    NEED_AMOUNT,
+    OBJECT_TRIGGERS,
+    PHONE_CUES,
+    PRESS_WORDS,
+    SIGNED_OBJECTS,
+    TRIGGERS,
+    WEAK_TRIGGERS,
+)
 from kg.extract.money import find_amounts
 from kg.extract.sentences import sentence_of, span_text, text_of
 from kg.extraction import PartialDate
@@ -132,7 +147,7 @@ def gathers_many(token: Token) -> bool:
     counterparts = {t.i for c in token.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree}
     modified = any(t.lower_ in MULTILATERAL_MODIFIERS and t.i not in counterparts
                    and not (t.lower_ == "summit" and t.head.i == token.i) for t in token.subtree)
-    return modified or bool(words & GATHERED_HOLDERS) and bool(words & GATHERED_STATES) or HEADS_OF_STATE <= words
+    return modified or (bool(words & GATHERED_HOLDERS) and bool(words & GATHERED_STATES)) or HEADS_OF_STATE <= words
 
 
 def _has_actor_object(token: Token) -> bool:
