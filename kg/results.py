@@ -48,7 +48,7 @@ def table(results) -> str:
     rows = [[short(solution[name]) for name in names] for solution in results]
     widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
     out = io.StringIO()
-    line = lambda cells: "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths)).rstrip() + "\n"  # noqa: E731
+    line = lambda cells: "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"  # noqa: E731
     out.write(line(names))
     out.write(line(["-" * w for w in widths]))
     for row in rows:

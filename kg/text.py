@@ -37,7 +37,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’.]*")
 _SENTENCE_END = frozenset(".!?:\"“—–-")
 
 # Function words that Title-Case styles leave in lower case.
-_FUNCTION_WORDS = frozenset("amid from into onto over than that upon with within".split())
+_FUNCTION_WORDS = frozenset({"amid", "from", "into", "onto", "over", "than", "that", "upon", "with", "within"})
 
 
 @dataclass(frozen=True)

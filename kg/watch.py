@@ -150,7 +150,7 @@ class Watcher:
             self.counts, self.report = Counter(), ReadReport()
             try:
                 self.poll()
-            except Exception:  # noqa: BLE001 - the loop must outlive anything one poll can throw
+            except Exception:  # the loop must outlive anything one poll can throw
                 self.counts["poll errors"] += 1
                 log.exception("poll %d failed; trying again at the next poll", number)
             log.info("poll %d done: %s", number, self.summary())
@@ -227,7 +227,8 @@ class Watcher:
         """
         hints = json.dumps({"title": link.hints.title, "publisher": link.hints.publisher,
                             "published": link.hints.published.isoformat() if link.hints.published else None})
-        said = self.db.execute("SELECT version FROM listed WHERE listing = ? AND url = ?", (origin, link.url)).fetchone()
+        said = self.db.execute("SELECT version FROM listed WHERE listing = ? AND url = ?",
+                               (origin, link.url)).fetchone()
         self.db.execute("INSERT OR REPLACE INTO listed (listing, url, version) VALUES (?, ?, ?)",
                         (origin, link.url, link.version))
         if self.db.execute("SELECT 1 FROM urls WHERE url = ?", (link.url,)).fetchone() is None:

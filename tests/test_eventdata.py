@@ -41,19 +41,22 @@ from kg.vocab import PREFIXES
 
 TESTS = Path(__file__).parent
 # The GDELT 2.0 Event table, in the codebook's order (GDELT-Event_Codebook-V2.0.pdf).
-GDELT_EVENTS = """GLOBALEVENTID SQLDATE MonthYear Year FractionDate Actor1Code Actor1Name Actor1CountryCode
-Actor1KnownGroupCode Actor1EthnicCode Actor1Religion1Code Actor1Religion2Code Actor1Type1Code Actor1Type2Code
-Actor1Type3Code Actor2Code Actor2Name Actor2CountryCode Actor2KnownGroupCode Actor2EthnicCode Actor2Religion1Code
-Actor2Religion2Code Actor2Type1Code Actor2Type2Code Actor2Type3Code IsRootEvent EventCode EventBaseCode
-EventRootCode QuadClass GoldsteinScale NumMentions NumSources NumArticles AvgTone Actor1Geo_Type Actor1Geo_FullName
-Actor1Geo_CountryCode Actor1Geo_ADM1Code Actor1Geo_ADM2Code Actor1Geo_Lat Actor1Geo_Long Actor1Geo_FeatureID
-Actor2Geo_Type Actor2Geo_FullName Actor2Geo_CountryCode Actor2Geo_ADM1Code Actor2Geo_ADM2Code Actor2Geo_Lat
-Actor2Geo_Long Actor2Geo_FeatureID ActionGeo_Type ActionGeo_FullName ActionGeo_CountryCode ActionGeo_ADM1Code
-ActionGeo_ADM2Code ActionGeo_Lat ActionGeo_Long ActionGeo_FeatureID DATEADDED SOURCEURL""".split()
+GDELT_EVENTS = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate", "Actor1Code", "Actor1Name",
+                "Actor1CountryCode", "Actor1KnownGroupCode", "Actor1EthnicCode", "Actor1Religion1Code",
+                "Actor1Religion2Code", "Actor1Type1Code", "Actor1Type2Code", "Actor1Type3Code", "Actor2Code",
+                "Actor2Name", "Actor2CountryCode", "Actor2KnownGroupCode", "Actor2EthnicCode", "Actor2Religion1Code",
+                "Actor2Religion2Code", "Actor2Type1Code", "Actor2Type2Code", "Actor2Type3Code", "IsRootEvent",
+                "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale", "NumMentions",
+                "NumSources", "NumArticles", "AvgTone", "Actor1Geo_Type", "Actor1Geo_FullName", "Actor1Geo_CountryCode",
+                "Actor1Geo_ADM1Code", "Actor1Geo_ADM2Code", "Actor1Geo_Lat", "Actor1Geo_Long", "Actor1Geo_FeatureID",
+                "Actor2Geo_Type", "Actor2Geo_FullName", "Actor2Geo_CountryCode", "Actor2Geo_ADM1Code",
+                "Actor2Geo_ADM2Code", "Actor2Geo_Lat", "Actor2Geo_Long", "Actor2Geo_FeatureID", "ActionGeo_Type",
+                "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_ADM1Code", "ActionGeo_ADM2Code",
+                "ActionGeo_Lat", "ActionGeo_Long", "ActionGeo_FeatureID", "DATEADDED", "SOURCEURL"]
 # The GDELT 2.0 Mentions table.
-GDELT_MENTIONS = """GLOBALEVENTID EventTimeDate MentionTimeDate MentionType MentionSourceName MentionIdentifier
-SentenceID Actor1CharOffset Actor2CharOffset ActionCharOffset InRawText Confidence MentionDocLen MentionDocTone
-MentionDocTranslationInfo Extras""".split()
+GDELT_MENTIONS = ["GLOBALEVENTID", "EventTimeDate", "MentionTimeDate", "MentionType", "MentionSourceName",
+                  "MentionIdentifier", "SentenceID", "Actor1CharOffset", "Actor2CharOffset", "ActionCharOffset",
+                  "InRawText", "Confidence", "MentionDocLen", "MentionDocTone", "MentionDocTranslationInfo", "Extras"]
 # ICEWS coded event data (Dataverse doi:10.7910/DVN/28075), header row.
 ICEWS = ["Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text", "CAMEO Code",
          "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID", "Sentence Number", "Publisher",
@@ -61,8 +64,8 @@ ICEWS = ["Event ID", "Event Date", "Source Name", "Source Sectors", "Source Coun
 # GDELT's advice: read code columns as strings, or "040" becomes 40.
 CODES_AS_TEXT = {name: str for name in GDELT_EVENTS if name.endswith("Code")}
 # CAMEO actor type codes (CAMEO codebook 1.1b3, 3.1.3-3.1.6).
-CAMEO_TYPES = set("COP GOV INS JUD MIL OPP REB SEP SPY UAF AGR BUS CRM CVL DEV EDU ELI ENV HLH HRI LAB LEG MED REF "
-                  "MOD RAD".split())
+CAMEO_TYPES = {"COP", "GOV", "INS", "JUD", "MIL", "OPP", "REB", "SEP", "SPY", "UAF", "AGR", "BUS", "CRM", "CVL", "DEV",
+               "EDU", "ELI", "ENV", "HLH", "HRI", "LAB", "LEG", "MED", "REF", "MOD", "RAD"}
 
 
 def quad_class(root: str) -> int:
@@ -218,7 +221,7 @@ def test_rows_are_the_dated_coded_ties_with_their_countries_day_and_source(synth
         assert {row.Actor1CountryCode, row.Actor2CountryCode} == {iso3[tie["a"]], iso3[tie["b"]]}
         assert str(row.SQLDATE) == expected_day(tie).strftime("%Y%m%d")
         assert row.EventCode == tie["code"]
-        assert row.SOURCEURL == tie.get("url", tie["article"])
+        assert tie.get("url", tie["article"]) == row.SOURCEURL
     assert list(frame.SQLDATE) == sorted(frame.SQLDATE)  # in order of day
 
 
@@ -430,7 +433,7 @@ def test_the_readme_loads_each_file_with_pandas(synthetic, tmp_path, monkeypatch
         (tmp_path / name).write_bytes(export(synthetic, layout))
     monkeypatch.chdir(tmp_path)
     loaded: dict = {}
-    exec(compile(code, "README.md", "exec"), loaded)  # noqa: S102 - the README's own example
+    exec(compile(code, "README.md", "exec"), loaded)  # the README's own example
     assert loaded["GDELT_EVENTS"] == GDELT_EVENTS and loaded["GDELT_MENTIONS"] == GDELT_MENTIONS
     events, mentions, icews, plover_frame = (loaded[name] for name in ("events", "mentions", "icews", "plover"))
     assert len(events) == len(mentions) == len(icews) == len(plover_frame) > 0

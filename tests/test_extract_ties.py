@@ -137,7 +137,8 @@ _TIES = """SELECT ?g ?tie (COUNT(DISTINCT ?country) AS ?between) (COUNT(DISTINCT
 def _rows(store: KnowledgeStore, query: str) -> list[dict]:
     results = store.oxigraph.query(query, prefixes=PREFIXES)
     names = [v.value for v in results.variables]
-    return [{name: (term.value if term is not None else None) for name, term in zip(names, row)} for row in results]
+    return [{name: (term.value if term is not None else None) for name, term in zip(names, row, strict=True)}
+            for row in results]
 
 
 @pytest.fixture(scope="module")

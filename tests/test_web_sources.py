@@ -160,7 +160,7 @@ def test_a_gzipped_sitemap_file(tmp_path, site):
 
 def test_listing_files_that_are_neither_feed_nor_sitemap_are_input_errors(tmp_path):
     (tmp_path / "notes.xml").write_text("<?xml version='1.0'?><notes><note>hi</note></notes>")
-    with pytest.raises(InputError, match="notes.xml: not an RSS/Atom feed or a sitemap"):
+    with pytest.raises(InputError, match=r"notes\.xml: not an RSS/Atom feed or a sitemap"):
         check_inputs([tmp_path / "notes.xml"])
     (tmp_path / "cut.xml").write_text("<urlset><url><loc>https://x.example/a</loc></url>")
     with pytest.raises(InputError, match="malformed sitemap XML"):

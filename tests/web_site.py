@@ -121,10 +121,10 @@ def _send(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str],
 
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        def do_GET(self) -> None:  # the http.server API
             site._answer(self)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep test output quiet
+        def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
             pass
 
     return Handler

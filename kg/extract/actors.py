@@ -388,10 +388,9 @@ class Discourse:
         text = span_text(actors.sentence)
         if len(actors.countries) == 2 and not bloc_summit:
             self.pair = list(actors.countries)
-        elif not actors.countries and self.pair and _TWO_SIDES.search(text):
-            actors.countries = list(self.pair)
-        elif len(actors.countries) == 1 and actors.countries[0] in self.pair and (
-                _BILATERAL.search(text) or _TWO_SIDES.search(text)):
+        elif (not actors.countries and self.pair and _TWO_SIDES.search(text)) or (
+                len(actors.countries) == 1 and actors.countries[0] in self.pair
+                and (_BILATERAL.search(text) or _TWO_SIDES.search(text))):
             actors.countries = list(self.pair)
         elif not actors.countries and self.pair and _SIGNED_AFTER.search(text) and (
                 {"AgreementSigning", "Ratification"} & set(triggers)):

@@ -116,9 +116,8 @@ class MentionExtractor:
                 self._add_country_from_text(found, entity.span)
             elif entity.label == "PERSON" and _org_named_as_person(entity.span):
                 self._add_org(found, entity, acronyms)  # "Snow Leopard Trust", "Tavan Steppe Logistics"
-            elif entity.label == "PERSON":
-                self._add_person(found, entity.span)
-            elif entity.label == "ORG" and self._person_like_org(entity.span, surnames):
+            elif entity.label == "PERSON" or (
+                    entity.label == "ORG" and self._person_like_org(entity.span, surnames)):
                 self._add_person(found, entity.span)
             elif entity.label in ("ORG", "FAC", "LOC", "EVENT", "WORK_OF_ART", "PRODUCT") and (
                     entity.label == "ORG" or _strip_article(entity.text) in acronyms.values()):

@@ -100,9 +100,9 @@ def _event_type(token: Token, context: _SentenceContext) -> str | None:
     if key in HEADLINE_ONLY and not context.in_headline:
         return None
     if key in WEAK_TRIGGERS and key not in HEADLINE_ONLY and not (
-            WEAK_TRIGGERS[key] and context.has_cue(WEAK_TRIGGERS[key])):
-        if key not in OBJECT_TRIGGERS or not _has_actor_object(token):
-            return None
+            WEAK_TRIGGERS[key] and context.has_cue(WEAK_TRIGGERS[key])) and (
+            key not in OBJECT_TRIGGERS or not _has_actor_object(token)):
+        return None
     event_type = TRIGGERS[key]
     if key == "call" and context.has_cue(PHONE_CUES):
         event_type = "Meeting"
@@ -147,7 +147,8 @@ def gathers_many(token: Token) -> bool:
     counterparts = {t.i for c in token.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree}
     modified = any(t.lower_ in MULTILATERAL_MODIFIERS and t.i not in counterparts
                    and not (t.lower_ == "summit" and t.head.i == token.i) for t in token.subtree)
-    return modified or (bool(words & GATHERED_HOLDERS) and bool(words & GATHERED_STATES)) or HEADS_OF_STATE <= words
+    return (modified or (bool(words & GATHERED_HOLDERS) and bool(words & GATHERED_STATES))
+            or HEADS_OF_STATE.issubset(words))
 
 
 def _has_actor_object(token: Token) -> bool:

@@ -31,7 +31,7 @@ class InputError(ValueError):
         self.path, self.line, self.problem = str(path), line, problem
 
 
-class Skipped(Exception):
+class Skipped(Exception):  # noqa: N818 - an expected outcome, also kept and counted as a value; not an error
     """An item left out: `reason` is short and countable ("not English", "HTTP 404"), `detail` says more."""
 
     def __init__(self, source: str, reason: str, detail: str = "") -> None:

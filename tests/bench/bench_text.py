@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from kg.config import Settings  # noqa: E402
-from kg.readers import Article, InputError, ReadReport, iter_articles  # noqa: E402
-from kg.text import prepare  # noqa: E402
+from kg.config import Settings
+from kg.readers import Article, InputError, ReadReport, iter_articles
+from kg.text import prepare
 
 SENTENCES = [
     "Kazakh President Kassym-Jomart Tokayev met Japanese Prime Minister Fumio Kishida in Astana on Monday.",
@@ -72,12 +72,13 @@ def main() -> None:
             record = {"id": f"long-{size}", "title": "Kazakhstan and Japan Expand Cooperation", "text": article_text(
                 size, rng)}
             path.write_text(json.dumps(record) + "\n", encoding="utf-8")
-            read, parts = timed(lambda: list(iter_articles([path], settings, ReadReport())))
-            prep, _ = timed(lambda: [prepare(part) for part in parts])
-            whole, _ = timed(lambda: prepare(Article(title=record["title"], text=record["text"], source="bench")))
+            read, parts = timed(lambda path=path: list(iter_articles([path], settings, ReadReport())))
+            prep, _ = timed(lambda parts=parts: [prepare(part) for part in parts])
+            whole, _ = timed(lambda record=record: prepare(
+                Article(title=record["title"], text=record["text"], source="bench")))
             line = f"{f'{size:,}-character article':<28}{read:>13.3f}s{len(parts):>7}{prep:>14.3f}s{whole:>16.3f}s"
             if pipeline:
-                nlp, _ = timed(lambda: list(pipeline.extract(parts)))
+                nlp, _ = timed(lambda parts=parts: list(pipeline.extract(parts)))
                 line += f"{nlp:>14.1f}s"
             print(line)
         path = Path(folder) / "headline.jsonl"
