@@ -21,7 +21,7 @@ from decimal import Decimal
 from pyoxigraph import Literal, NamedNode
 
 from kg import vocab
-from kg.extraction import Amount, Evidence, Extraction, PartialDate, Role, Tie
+from kg.extraction import Amount, Event, Evidence, Extraction, PartialDate, Role, Tie
 from kg.gazetteer import Gazetteer
 from kg.iris import article_key, slugify
 from kg.readers import Article
@@ -299,15 +299,19 @@ class GraphBuilder:
         event's own NIF string, already described by the event.
         """
         slug = article_slug(ex.article)
+        event: Event | None
         if tie.event is not None:
             event, owner = ex.events[tie.event], self.iri("event", f"{slug}-{tie.event + 1}")
             key, tie_type, evidence = f"e{tie.event + 1}", event.type, event.evidence
-        else:
+        elif tie.agreement is not None:
             agreement = ex.agreements[tie.agreement]
             owner = self.iri("agreement", self._agreement_key(ex, tie.agreement + 1))
             event = next((e for e in sorted(ex.events, key=lambda e: e.type != "AgreementSigning")
                           if e.agreement == tie.agreement), None)
             key, tie_type, evidence = f"a{tie.agreement + 1}", "Agreement", agreement.evidence
+        else:
+            raise ValueError(f"tie {tie.source}-{tie.target} of {ex.article.source} has neither an event nor "
+                             "an agreement")
         iri = self.iri("tie", f"{slug}-{key}-{tie.source}-{tie.target}")
         source, target = self.iri("country", tie.source), self.iri("country", tie.target)
         yield iri, RDF_TYPE, akg("Tie")

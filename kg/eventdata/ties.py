@@ -236,12 +236,12 @@ class TieReader:
 
     def _batch(self, days: Sequence[dt.date], countries: dict[str, Country]) -> Iterator[EventRecord]:
         ties = self._facts(self._candidates(days))
-        articles = self._facts({_one(f, PROV + "wasDerivedFrom") for f in ties.values()} - {None},
+        articles = self._facts(_known(_one(f, PROV + "wasDerivedFrom") for f in ties.values()),
                                SCHEMA + "datePublished", SCHEMA + "url", SCHEMA + "headline", SCHEMA + "articleBody",
                                SCHEMA + "publisher")
-        publishers = self._facts({_one(f, SCHEMA + "publisher") for f in articles.values()} - {None},
+        publishers = self._facts(_known(_one(f, SCHEMA + "publisher") for f in articles.values()),
                                  SCHEMA + "name")
-        kept = {day: [] for day in days}
+        kept: dict[dt.date, list[_Tie]] = {day: [] for day in days}
         for iri, facts in ties.items():
             tie = _Tie.read(iri, facts, articles, publishers, countries, self.tables.quad_classes)
             if tie is not None and tie.day in kept:  # else it belongs to (and is read in) another batch
@@ -254,9 +254,9 @@ class TieReader:
         # confidence is the tie's event's or agreement's; the place is where its act happened
         act_facts = self._facts(set(acts) | {tie.owner for tie in chosen}, AKG + "confidence", SCHEMA + "location",
                                 AKG + "participant")
-        place_facts = self._facts({_one(f, SCHEMA + "location") for f in act_facts.values()} - {None},
+        place_facts = self._facts(_known(_one(f, SCHEMA + "location") for f in act_facts.values()),
                                   SCHEMA + "name", AKG + "country")
-        evidence = self._facts({tie.evidence for tie in chosen} - {None}, NIF + "beginIndex", NIF + "endIndex")
+        evidence = self._facts(_known(tie.evidence for tie in chosen), NIF + "beginIndex", NIF + "endIndex")
         holders = self._office_holders(acts, act_facts)
         contexts = {}  # article -> (headline length, headline + "\n\n" + body): once per article
         for iri, about in articles.items():
@@ -355,12 +355,14 @@ class _Tie:
         if day is None:
             return None
         source, target = _one(facts, AKG + "source"), _one(facts, AKG + "target")
-        directed = source in between and target in between and source != target
+        sides, directed = (between[0], between[1]), False
+        if source is not None and target is not None and source in between and target in between and source != target:
+            sides, directed = (source, target), True
         url = _one(about, SCHEMA + "url")
         publisher = _one(about, SCHEMA + "publisher") or _value(about, SCHEMA + "publisher")
         publisher_name = _value(publishers[publisher], SCHEMA + "name") if publisher in publishers else publisher
         goldstein = _value(facts, AKG + "goldstein")
-        return cls(iri, owner, article, (source, target) if directed else (between[0], between[1]), directed,
+        return cls(iri, owner, article, sides, directed,
                    tie_type, cameo, float(goldstein) if goldstein is not None else None, day, published,
                    _one(facts, AKG + "evidence"), url, publisher_name or (urlsplit(url).hostname or "" if url else ""))
 
@@ -380,6 +382,11 @@ def _one(facts: dict, predicate: str) -> str | None:
         if isinstance(term, NamedNode):
             return term.value
     return None
+
+
+def _known(iris: Iterable[str | None]) -> set[str]:
+    """The IRIs that are there, each once."""
+    return {iri for iri in iris if iri is not None}
 
 
 def _iris(facts: dict, predicate: str) -> list[str]:

@@ -109,8 +109,7 @@ class ActorFinder:
             org = mentions.organizations.get(slug)
             if org and org.country and slug in self.state_orgs:
                 found.countries.append(org.country)
-        for slug in self._signing_companies(sentence, mentions, orgs):
-            found.countries.append(mentions.organizations[slug].country)
+        found.countries.extend(self._signing_countries(sentence, mentions, orgs))
         found.countries = list(dict.fromkeys(found.countries))
         return found
 
@@ -162,16 +161,16 @@ class ActorFinder:
         """An international organisation is named: "SCO leaders gathered … for a summit"."""
         return any(slug in self.international for slug in actors.organizations)
 
-    def _signing_companies(self, sentence: Span, mentions: Mentions, orgs: list[str]) -> list[str]:
-        """Companies and funds with a known country that sign ("Saudi Fund for Development and the Kyrgyz
-        Ministry of Finance signed", "Abu Dhabi-based Masdar signed"): their country is a party."""
-        found = []
+    def _signing_countries(self, sentence: Span, mentions: Mentions, orgs: list[str]) -> list[str]:
+        """The countries of companies and funds with a known country that sign ("Saudi Fund for Development and
+        the Kyrgyz Ministry of Finance signed", "Abu Dhabi-based Masdar signed"): their country is a party."""
+        found: list[str] = []
         for span, slug in mentions.organization_spans:
             if slug not in orgs or slug in self.state_orgs or not (sentence.start <= span.start < sentence.end):
                 continue
             org = mentions.organizations.get(slug)
             if org is not None and org.country and slug not in self.media_orgs and _signing_subject(span):
-                found.append(slug)
+                found.append(org.country)
         return found
 
     # -- sides -------------------------------------------------------------------------------
@@ -427,7 +426,8 @@ def governing_preposition(span: Span) -> str | None:
 def _verb_of(trigger: Token) -> tuple[Token, list[Token]] | None:
     """The verb a meeting word belongs to, and the words between them: "held *talks*", "accepted the letters
     of *credence*", "during the *meeting* with Macron, Tokayev said"; None when no verb governs it."""
-    token, chain = trigger, []
+    token = trigger
+    chain: list[Token] = []
     while token.pos_ not in ("VERB", "AUX"):
         head = token.head
         if head.i == token.i or len(chain) >= 4 or ((chain or head.pos_ not in ("VERB", "AUX")) and (

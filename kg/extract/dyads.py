@@ -82,7 +82,10 @@ def across(sides: Sides) -> list[Dyad]:
 def lone_pair(countries: list[str]) -> list[Dyad]:
     """One symmetric dyad when exactly two countries act, else none."""
     distinct = list(dict.fromkeys(countries))
-    return [dyad(*distinct)] if len(distinct) == 2 else []
+    if len(distinct) != 2:
+        return []
+    pair = dyad(distinct[0], distinct[1])
+    return [pair] if pair is not None else []
 
 
 def among(parties: list[str], most: int = AGREEMENT_GROUP) -> list[Dyad]:
