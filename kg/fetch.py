@@ -275,7 +275,7 @@ class Fetcher:
             if not (status.isdigit() and 400 <= int(status) < 500):
                 raise FetchError(url, "robots.txt unreachable", f"{error.reason}: {error.detail}",
                                  transient=True) from error
-            rules.allow_all = True
+            rules.parse([])  # no rules: every path may be fetched
         else:
             rules.parse(response.body.decode("utf-8", "replace").splitlines())
         rules.modified()  # mark as read: an unread RobotFileParser allows nothing

@@ -67,7 +67,8 @@ def configure(level: str | None = None, fmt: str | None = None, stream: TextIO |
     Replaces the handler an earlier call installed, so calling it twice (tests,
     a command invoking another) does not print every line twice.
     """
-    options = LogSettings(**{key: value for key, value in (("level", level), ("format", fmt)) if value is not None})
+    options = LogSettings(level=LogSettings.level if level is None else level,
+                          format=LogSettings.format if fmt is None else fmt)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(JsonFormatter() if options.format == "json" else TextFormatter())

@@ -20,13 +20,20 @@ _RESULT_FORMATS = {
 def write_results(results, fmt: str, out: TextIO) -> None:
     """SELECT/ASK results in `fmt`; CONSTRUCT/DESCRIBE results (any iterable of triples) always as Turtle."""
     if not isinstance(results, (pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean)):
-        out.write(pyoxigraph.serialize(results, format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES).decode())
+        out.write(_text(pyoxigraph.serialize(results, format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)))
         return
     if fmt == "table":
         out.write(table(results))
         return
-    out.write(results.serialize(format=_RESULT_FORMATS[fmt]).decode())
+    out.write(_text(results.serialize(format=_RESULT_FORMATS[fmt])))
     out.write("\n")
+
+
+def _text(serialized: bytes | None) -> str:
+    """What pyoxigraph serialized to bytes: it returns None only when given an output to write to."""
+    if serialized is None:
+        raise RuntimeError("pyoxigraph serialized nothing")
+    return serialized.decode()
 
 
 def short(term) -> str:

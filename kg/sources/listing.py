@@ -38,7 +38,7 @@ class Link:
 def kind(body: bytes) -> str | None:
     """"feed" or "sitemap" from the document's root element; None for anything else (an HTML page)."""
     head = body[:8192].lstrip(b"\xef\xbb\xbf")
-    head = head[_PROLOGUE.match(head).end():]
+    head = _PROLOGUE.sub(b"", head, count=1)  # anchored at the start, and it may be empty
     root = _ROOT.match(head)
     return KINDS.get(root.group(2)) if root else None
 

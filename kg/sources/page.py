@@ -47,8 +47,10 @@ def extract(html: bytes, *, url: str | None, source: str, origin: str | None, ch
         # only dates the page states as its publication date, never guesses from the text
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    text = _body(document.text if document else "", document.title if document else None)
-    if len(text) < fetch.min_text_chars:
+    if isinstance(document, dict):  # only with as_dict=True
+        raise TypeError("trafilatura.bare_extraction returned a dict, not a Document")
+    text = _body(document.text or "", document.title) if document is not None else ""
+    if document is None or len(text) < fetch.min_text_chars:
         raise Skipped(source, "no article text", f"{len(text)} characters of main text")
     language = str(py3langid.classify(text)[0])
     if language != fetch.language:

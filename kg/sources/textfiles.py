@@ -75,7 +75,8 @@ def read_seed_text(path: Path, limits: IngestSettings = IngestSettings()) -> Ite
 
 
 def _blocks(path: Path, max_bytes: int) -> Iterator[tuple[int, list[str]]]:
-    start, lines, size = 0, [], 0
+    start, size = 0, 0
+    lines: list[str] = []
     for number, line in read_lines(path, max_bytes):
         if line.strip():
             if not lines:
@@ -124,28 +125,31 @@ def _article_from_record(record: dict, path: Path, number: int, max_title_chars:
     def fail(problem: str) -> InputError:
         return InputError(path, number, problem)
 
-    fields: dict[str, str | None] = {}
-    for key in ("title", "text"):
+    def required(key: str) -> str:
         value = record.get(key)
         if not isinstance(value, str) or not value.strip():
             raise fail(f"missing or empty {key!r}")
-        fields[key] = clean(value).strip()
-    fields["title"] = " ".join(fields["title"].split())  # a headline is one line
-    if len(fields["title"]) > max_title_chars:
-        raise fail(f"'title' is {len(fields['title']):,} characters (at most {max_title_chars})")
-    fields["id"] = _identifier(record.get("id"), fail)
-    for key in ("url", "publisher"):
+        return clean(value).strip()
+
+    def optional(key: str) -> str | None:
         value = record.get(key)
         if value is not None and not isinstance(value, str):
             raise fail(f"{key!r} must be a string, not {type(value).__name__}")
-        fields[key] = value.strip() or None if value is not None else None
-    for key, value in fields.items():
+        return value.strip() or None if value is not None else None
+
+    title, text = required("title"), required("text")
+    title = " ".join(title.split())  # a headline is one line
+    if len(title) > max_title_chars:
+        raise fail(f"'title' is {len(title):,} characters (at most {max_title_chars})")
+    identifier = _identifier(record.get("id"), fail)
+    url, publisher = optional("url"), optional("publisher")
+    for key, value in (("title", title), ("text", text), ("id", identifier), ("url", url), ("publisher", publisher)):
         if value is not None and (problem := surrogate_problem(value)):
             raise fail(f"{key!r} {problem}")
-    if fields["url"] and (problem := url_problem(fields["url"])):
-        raise fail(f"'url' {problem}: {fields['url']!r}")
-    return Article(**fields, published=_parse_date(record.get("published"), fail), source=f"{path}:{number}",
-                   origin=str(path))
+    if url and (problem := url_problem(url)):
+        raise fail(f"'url' {problem}: {url!r}")
+    return Article(title=title, text=text, id=identifier, url=url, publisher=publisher,
+                   published=_parse_date(record.get("published"), fail), source=f"{path}:{number}", origin=str(path))
 
 
 Fail = Callable[[str], InputError]
