@@ -478,9 +478,13 @@ class RemoteStore:
         return self.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER{self.own_graphs()} }}")
 
     def quads(self, graph: str | None = None) -> Iterator[pyoxigraph.Quad]:
-        """Every quad of one graph, or of all our graphs, each read whole and checked against its size."""
+        """Every quad of one graph, or of all our graphs, each read whole and checked against its size.
+
+        A graph's name reaches a query only once pyoxigraph has read it as an
+        IRI (the server passes names from request paths): a ValueError if not.
+        """
         sizes = dict(self.graph_sizes()) if graph is None else {graph: self.count(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")}
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {pyoxigraph.NamedNode(graph)} {{ ?s ?p ?o }} }}")}
         for name, size in sizes.items():
             node = pyoxigraph.NamedNode(name)
             triples = list(self._triples(name, size))

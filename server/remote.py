@@ -90,14 +90,18 @@ class RemoteEngine(Engine):
         return Reply(200)
 
     def missing(self, job: DumpJob | EventsJob) -> str | None:
-        """The graph must exist; for the dataset and event data, the store must answer (else an error, not a 200)."""
-        graph = job.graph if isinstance(job, DumpJob) else None
+        """The graph must exist; for the dataset and event data, the store must answer (else an error, not a 200).
+
+        The graph's name goes into the query as a term pyoxigraph has
+        validated and serialized, never as the string it came as: a `>` in it
+        must not end the IRI and add patterns (a ValueError, raised before
+        `_relayed`, which would call it the store's fault).
+        """
+        name = job.graph if isinstance(job, DumpJob) else None
+        graph = None if name is None else pyoxigraph.NamedNode(name)
         with self._relayed():
-            if graph is None:
-                self.store.query("ASK {}")
-                return None
-            return None if self.store.query(f"ASK {{ GRAPH {pyoxigraph.NamedNode(graph)} {{ ?s ?p ?o }} }}") \
-                else f"no graph {graph}"
+            found = self.store.query("ASK {}" if graph is None else f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        return None if found else f"no graph {name}"
 
     def dump(self, job: DumpJob, fmt: pyoxigraph.RdfFormat, output: ChunkWriter) -> None:
         """The store's graphs as `kg export` reads them (paged, checked against their sizes), serialized here.

@@ -33,6 +33,8 @@ from kg.readers import read_articles
 from kg.records import ArticleRecord
 from kg.remote import DIALECTS
 from server.canned import load_queries
+from server.engine import DumpJob
+from server.remote import RemoteEngine
 
 TOKEN = "remote-write-token"
 JSON = "application/sparql-results+json"
@@ -254,6 +256,24 @@ def test_exports_of_the_dataset_and_of_one_article(served: Served, embedded: Run
         assert one and one == triples(requests.get(f"{embedded.url}{path}.{extension}"), fmt)
     assert requests.get(f"{served.url}/export/article/no-such-article.ttl").status_code == 404
     assert requests.head(f"{served.url}{path}.ttl").status_code == 200
+
+
+def test_a_graph_name_reaches_the_store_only_as_a_checked_iri(served: Served, records: list[ArticleRecord],
+                                                              tmp_path: Path) -> None:
+    """A worker exporting one graph puts its name in queries (does it exist, how big, its triples). A name that
+    ends the IRI and adds SPARQL of its own (here: ask about an existing graph, and comment out the rest, so a
+    graph that does not exist would be found) is refused before anything is sent, whatever the view checked."""
+    remote = remote_settings(served.store, tmp_path).remote
+    assert remote is not None
+    engine = RemoteEngine(remote, BASE)
+    article = records[0].iri  # the name of its graph
+    assert engine.missing(DumpJob(0, "nq", article)) is None
+    assert engine.missing(DumpJob(0, "nq", BASE + "article/none")) == f"no graph {BASE}article/none"
+    spliced = f"{article}> {{ ?s ?p ?o }} }} #"
+    with pytest.raises(ValueError, match="IRI"):
+        engine.missing(DumpJob(0, "nq", spliced))
+    with pytest.raises(ValueError, match="IRI"):
+        next(engine.store.quads(spliced))
 
 
 def test_event_data_export(served: Served, embedded: RunningServer) -> None:
