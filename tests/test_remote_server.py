@@ -13,6 +13,7 @@ resource descriptions must match it, except the Virtuoso deviations listed in
 from __future__ import annotations
 
 import concurrent.futures
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,6 +41,9 @@ TOKEN = "remote-write-token"
 JSON = "application/sparql-results+json"
 #: Past any timeout a test gives: 3 joins of every triple with every other.
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+#: How a query stopped at its timeout is answered: by its worker, which stopped waiting for the store (or for
+#: Virtuoso, whose anytime answer says it ran out of time), or by the pool, which stopped the worker.
+TIMED_OUT = re.compile(r"took longer than (its|the) timeout|ran out of time|query timed out")
 
 
 @dataclass
@@ -208,33 +212,53 @@ def test_service_and_store_extensions_are_refused_before_anything_is_forwarded(s
 
 
 def test_a_slow_query_times_out_while_others_are_served_and_the_client_limits_hold(served: Served) -> None:
-    """Two cartesian products from one client: the second is stopped as its second long-running query (429,
-    and the client's next query too), the first times out on our side (503) at its `timeout`; another client
-    meanwhile gets every answer fast."""
-    slow, other = session(21), session(22)
+    """Six cartesian products at once from one client, against the pool's limits (`ServerSettings`' defaults, 2
+    workers):
 
-    def cartesian() -> tuple[requests.Response, float, requests.Response | None]:
+    - two are refused at once: 4 requests per client may run or wait for a worker;
+    - one takes the client's one long-running slot, leaves the pool and runs until its `timeout` passes on our side
+      (503), well before the Oxigraph server's own `--timeout-s` (10 s);
+    - the other three are stopped when they turn long-running (429), or, while the flood holds both workers, told
+      after `queue_wait` that the workers are busy (503); every such refusal says when to retry.
+
+    Another client meanwhile: once only the long-running query is left, each of its requests is answered (200:
+    it found a worker within `queue_wait`), since that query runs outside the pool. Before that, the flood may hold
+    both workers for up to twice `heavy_after`, as long as `queue_wait`, so the other client may also be told the
+    workers are busy, and nothing worse. Bounds are loose for a loaded machine (the store shares its CPUs with the
+    cartesian product); what they tell apart is seconds, not milliseconds.
+    """
+    other = session(22)
+    began = time.monotonic()
+
+    def cartesian() -> tuple[requests.Response, float, float]:
+        """The answer, how long it took, and when (since `began`) it came."""
         started = time.monotonic()
-        response = slow.get(served.url + "/sparql", params={"query": CARTESIAN, "timeout": "4"}, timeout=30)
-        elapsed = time.monotonic() - started
-        again = session(21).get(served.url + "/api/countries", timeout=30) if response.status_code == 429 else None
-        return response, elapsed, again
+        response = session(21).get(served.url + "/sparql", params={"query": CARTESIAN, "timeout": "5"}, timeout=30)
+        return response, time.monotonic() - started, time.monotonic() - began
 
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        running = [pool.submit(cartesian) for _ in range(2)]
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        running = [pool.submit(cartesian) for _ in range(6)]
         time.sleep(0.3)
-        quick = []
+        quick = []  # the other client's answers: status, when sent (since `began`), seconds taken
         while not all(future.done() for future in running):
-            started = time.monotonic()
+            sent = time.monotonic()
             response = other.get(served.url + "/api/countries", headers={"Accept": JSON}, timeout=30)
-            quick.append((response.status_code, round(time.monotonic() - started, 2)))
-        answers = sorted((future.result() for future in running), key=lambda answer: answer[0].status_code)
-    (stopped, stopped_after, again), (timed_out, timed_out_after, _) = answers
-    assert stopped.status_code == 429 and "long-running" in stopped.text and stopped_after < 3
-    assert again is not None and again.status_code == 429 and int(again.headers["Retry-After"]) >= 1
-    assert timed_out.status_code == 503 and "timeout" in timed_out.text, timed_out.text
-    assert 3.5 < timed_out_after < 7
-    assert len(quick) > 2 and all(status == 200 and seconds < 2.5 for status, seconds in quick), quick
+            assert response.status_code == 200 or (response.status_code == 503 and "busy" in response.text), \
+                response.text
+            quick.append((response.status_code, round(sent - began, 2), round(time.monotonic() - sent, 2)))
+        answers = [(response.status_code, response.text[:160], response.headers.get("Retry-After"), round(took, 2),
+                    round(ended, 2)) for response, took, ended in (future.result() for future in running)]
+    timed_out = [answer for answer in answers if answer[0] == 503 and TIMED_OUT.search(answer[1])]
+    per_client = [answer for answer in answers if answer[0] == 429 and "per client" in answer[1]]
+    stopped = [answer for answer in answers if answer not in timed_out + per_client]
+    assert len(timed_out) == 1 and 4.5 < timed_out[0][3] < 9.5, answers
+    assert len(per_client) == 2 and all(took < 3 for *_, took, _ in per_client), answers
+    assert all((status == 429 and "long-running" in text) or (status == 503 and "busy" in text)
+               for status, text, *_ in stopped), answers
+    assert all(retry is not None and int(retry) >= 1 for _, _, retry, *_ in per_client + stopped), answers
+    settled = max(ended for *_, ended in per_client + stopped)
+    after = [(status, took) for status, sent, took in quick if sent > settled]
+    assert len(after) >= 2 and all(status == 200 and took < 5 for status, took in after), (settled, quick)
 
 
 def test_a_query_the_store_rejects_is_an_error_that_names_it(served: Served) -> None:
