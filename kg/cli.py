@@ -347,13 +347,14 @@ def validate(**options: object) -> None:
               help="Address of a reverse proxy in front: its X-Forwarded-For names the client (per-client limits).")
 @log_options
 def serve(**options: object) -> None:
-    """Serve the store: SPARQL endpoint, canned-query API, exports and resource pages."""
+    """Serve the store: SPARQL endpoint, canned-query API, exports and resource pages.
+
+    A remote store (--store http(s)://…) is served the same way: queries go to it, read-only unless
+    --write-token is given (updates then go to its update endpoint).
+    """
     from server import serve as run_server
 
     settings = _settings(**options)
-    if settings.remote is not None:
-        raise click.ClickException("kg serve reads the embedded store only in this release; serve a remote store "
-                                   "with its own SPARQL endpoint")
     if not store_exists(settings):
         raise click.ClickException(f"no store at {settings.location}: run `kg ingest` first")
     run_server(settings)

@@ -4,7 +4,8 @@ Two sides, each the remote twin of the embedded store's:
 
 * `RemoteStore` reads, behind the same interface as `kg.store.KnowledgeStore`
   (`kg.stores.QueryEngine`): SPARQL 1.1 Protocol queries over the union of
-  the named graphs, graph listings and graph contents.
+  the named graphs, graph listings and graph contents; and, for the server
+  (`server.remote`), a query's answer parsed as it arrives (`answer`).
 * `RemoteBackend` writes a batch's `StoreChange` (`kg.writer.Backend`): each
   article graph with one Graph Store Protocol PUT (the whole graph or nothing),
   drops and the shared graphs' triples with SPARQL Update in requests small
@@ -29,6 +30,7 @@ error: messages name the store by its endpoint address only.
 from __future__ import annotations
 
 import fcntl
+import io
 import itertools
 import logging
 import netrc
@@ -37,6 +39,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -63,6 +66,11 @@ LEDGERS_GRAPH = "urn:x-astana-kg:ledgers"
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 WRITER_LOCK = "kg-writer.lock"
+#: Bytes read from a response at a time (the deadline is checked between reads).
+CHUNK = 256 * 1024
+
+#: What a query answers: rows, a boolean, or triples.
+Result = pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | Iterator[pyoxigraph.Triple]
 
 
 class RemoteStoreError(StoreError):
@@ -180,13 +188,18 @@ class SparqlClient:
         return self._auth[host]
 
     def request(self, method: str, url: str, what: str, *, deadline: float | None = None, stream: bool = False,
-                retry_statuses: frozenset[int] = RETRY_STATUSES, **kwargs: Any) -> requests.Response:
+                retry_statuses: frozenset[int] = RETRY_STATUSES, retry: bool = True, **kwargs: Any
+                ) -> requests.Response:
         """One exchange, retried on network errors, timeouts and retryable statuses; other errors raise at once.
 
         `deadline` (a `time.monotonic()` value) bounds the whole, retries
         included; without one, each try may take `request_timeout` seconds.
+        Without `retry` (a request that may not be idempotent) it is tried once.
         """
         remote = self.remote
+        tries = remote.retries if retry else 0
+        if not retry:
+            retry_statuses = frozenset()
         for attempt in itertools.count():
             wait = remote.request_timeout if deadline is None else deadline - time.monotonic()
             if wait <= 0:
@@ -213,7 +226,7 @@ class SparqlClient:
                 asked_pause = _seconds(response.headers.get("Retry-After", ""))
                 response.close()
             pause = max(remote.backoff * 2**attempt, asked_pause)
-            if attempt >= remote.retries or (deadline is not None and time.monotonic() + pause >= deadline):
+            if attempt >= tries or (deadline is not None and time.monotonic() + pause >= deadline):
                 raise RemoteStoreError(f"{self.name}: {what} failed after {attempt + 1} tries: {failure}", 502)
             log.warning("%s: %s: %s; retrying in %g s", self.name, what, failure, pause)
             time.sleep(pause)
@@ -234,6 +247,17 @@ class SparqlClient:
     def query(self, text: str, accept: str, *, timeout: float | None = None, union: bool = True,
               parameters: Mapping[str, str | list[str]] | None = None) -> tuple[str, bytes]:
         """Run a query; (content type, body). With `timeout` we stop waiting then, and ask the server to stop."""
+        with self.answer(text, accept, timeout=timeout, union=union, parameters=parameters) as answer:
+            return answer.media_type, answer.body.read()
+
+    @contextmanager
+    def answer(self, text: str, accept: str, *, timeout: float | None = None, union: bool = True,
+               parameters: Mapping[str, str | list[str]] | None = None) -> Iterator[Answer]:
+        """Run a query; its body is read as the caller reads it (no later than the timeout), then let go.
+
+        With `union`, the default graph is the union of the named graphs
+        (where the store takes a parameter for it, and no dataset is given).
+        """
         form: dict[str, Any] = {"query": text, **(parameters or {})}
         if union and self.dialect.union_parameter and not parameters:
             form[self.dialect.union_parameter] = "true"
@@ -245,13 +269,15 @@ class SparqlClient:
         with response:
             if response.headers.get("X-SQL-State") == "S1TAT":  # Virtuoso's "anytime" answer: partial rows
                 raise QueryTimeoutError(f"{self.name}: the query ran out of time on the server", 503)
-            body = _read(response, deadline, self.name)
-        return response.headers.get("Content-Type", "").split(";")[0].strip(), body
+            yield Answer(response.headers.get("Content-Type", "").split(";")[0].strip(),
+                         io.BufferedReader(_Body(response, deadline, self.name)),
+                         "X-SPARQL-MaxRows" in response.headers)
 
     # -- writing -----------------------------------------------------------------------------------
 
-    def update(self, text: str, what: str) -> None:
-        self.request("POST", self.remote.update_endpoint, what, data=text.encode(),
+    def update(self, text: str, what: str, *, deadline: float | None = None, retry: bool = True) -> None:
+        """Apply a SPARQL Update; `retry` only for updates that may be applied twice (all the writer's are)."""
+        self.request("POST", self.remote.update_endpoint, what, data=text.encode(), deadline=deadline, retry=retry,
                      headers={"Content-Type": "application/sparql-update; charset=utf-8"}).close()
 
     def put_graph(self, graph: str, ntriples: str) -> None:
@@ -261,14 +287,55 @@ class SparqlClient:
                      data=ntriples.encode(), headers={"Content-Type": f"{N_TRIPLES}; charset=utf-8"}).close()
 
 
-def _read(response: requests.Response, deadline: float | None, name: str) -> bytes:
-    """The whole body, but no later than the deadline: a slow drip cannot hold a request beyond its timeout."""
-    parts = []
-    for chunk in response.iter_content(256 * 1024):
-        parts.append(chunk)
-        if deadline is not None and time.monotonic() > deadline:
-            raise QueryTimeoutError(f"{name}: the answer took longer than the timeout", 503)
-    return b"".join(parts)
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer while it is being read: its media type, its body, and whether the store cut it short."""
+
+    media_type: str
+    body: IO[bytes]
+    capped: bool  # the store cut the rows short at its own limit (Virtuoso's ResultSetMaxRows), and said so
+
+
+class _Body(io.RawIOBase):
+    """A response body read as the caller asks, no later than the deadline: a slow drip cannot hold a request
+    beyond its timeout, and a caller that stops early (a row cap) has not read, or held, the rest."""
+
+    def __init__(self, response: requests.Response, deadline: float | None, name: str) -> None:
+        super().__init__()
+        self._chunks = response.iter_content(CHUNK)
+        self._rest = memoryview(b"")
+        self._deadline = deadline
+        self._name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if not self._rest:
+            self._rest = memoryview(self._next())
+        target = memoryview(buffer).cast("B")
+        size = min(len(target), len(self._rest))
+        target[:size] = self._rest[:size]
+        self._rest = self._rest[size:]
+        return size
+
+    def readall(self) -> bytes:
+        parts = [bytes(self._rest)]
+        self._rest = memoryview(b"")
+        while chunk := self._next():
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def _next(self) -> bytes:
+        try:
+            chunk = next(self._chunks, b"")
+        except requests.RequestException as error:
+            if self._deadline is not None and time.monotonic() > self._deadline:
+                raise QueryTimeoutError(f"{self._name}: the answer took longer than the timeout", 503) from None
+            raise RemoteStoreError(f"{self._name}: the answer broke off ({_reason(error)})", 502) from None
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise QueryTimeoutError(f"{self._name}: the answer took longer than the timeout", 503)
+        return chunk
 
 
 def _seconds(value: str) -> float:
@@ -301,6 +368,25 @@ def query_form(text: str) -> str:
         raise RemoteStoreError(f"not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE): {text[position:][:60]!r}",
                                400)
     return form.group().upper()
+
+
+_ACCEPT = {"SELECT": RESULTS_JSON, "ASK": RESULTS_JSON, "CONSTRUCT": N_TRIPLES, "DESCRIBE": N_TRIPLES}
+
+
+def _parsed(form: str, body: bytes | IO[bytes]) -> Result:
+    """A query's answer as pyoxigraph objects: solutions or a boolean (SPARQL JSON), else triples (N-Triples).
+
+    Virtuoso 7 answers ASK as a SELECT of one column (`__ASK_RETVAL`), a row
+    for true and none for false, in every format: read as the boolean it is.
+    """
+    if _ACCEPT[form] != RESULTS_JSON:
+        return (quad.triple for quad in pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    result = pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
+    if form == "ASK" and isinstance(result, pyoxigraph.QuerySolutions):
+        answer = "true" if next(iter(result), None) is not None else "false"
+        return pyoxigraph.parse_query_results(f'{{"head": {{}}, "boolean": {answer}}}',
+                                              format=pyoxigraph.QueryResultsFormat.JSON)
+    return result
 
 
 def with_prefixes(text: str) -> str:
@@ -341,16 +427,26 @@ class RemoteStore:
         return f'(STRSTARTS(STR({variable}), "{self.base_iri}") || {variable} = <{ONTOLOGY_GRAPH}>)'
 
     def query(self, text: str, *, timeout: float | None = None, prefixes: bool = False, union: bool = True,
-              parameters: Mapping[str, str | list[str]] | None = None
-              ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | Iterator[pyoxigraph.Triple]:
+              parameters: Mapping[str, str | list[str]] | None = None) -> Result:
         """Evaluate a query over the union of the named graphs (unless `parameters` give a dataset, or not
         `union`: the query's own `FROM` dataset)."""
         text = with_prefixes(text) if prefixes else text
-        if query_form(text) in ("SELECT", "ASK"):
-            _, body = self.client.query(text, RESULTS_JSON, timeout=timeout, union=union, parameters=parameters)
-            return pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
-        _, body = self.client.query(text, N_TRIPLES, timeout=timeout, union=union, parameters=parameters)
-        return (quad.triple for quad in pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.N_TRIPLES))
+        form = query_form(text)
+        _, body = self.client.query(text, _ACCEPT[form], timeout=timeout, union=union, parameters=parameters)
+        return _parsed(form, body)
+
+    @contextmanager
+    def answer(self, text: str, *, timeout: float | None = None, union: bool = True,
+               parameters: Mapping[str, str | list[str]] | None = None) -> Iterator[tuple[Result, bool]]:
+        """A query's result read from the store as the caller iterates it, and whether the store capped it.
+
+        The answer is parsed as it arrives, so a caller that stops early (a row
+        cap) never holds the rest; the connection closes when the block ends.
+        `union=False` leaves the dataset to the query (`FROM`).
+        """
+        form = query_form(text)
+        with self.client.answer(text, _ACCEPT[form], timeout=timeout, union=union, parameters=parameters) as answer:
+            yield _parsed(form, answer.body), answer.capped
 
     def select(self, text: str) -> Iterator[pyoxigraph.QuerySolution]:
         """Rows of a SELECT over the union of the graphs, with the project's prefixes predeclared."""
@@ -383,9 +479,13 @@ class RemoteStore:
         return self.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER{self.own_graphs()} }}")
 
     def quads(self, graph: str | None = None) -> Iterator[pyoxigraph.Quad]:
-        """Every quad of one graph, or of all our graphs, each read whole and checked against its size."""
+        """Every quad of one graph, or of all our graphs, each read whole and checked against its size.
+
+        A graph's name reaches a query only once pyoxigraph has read it as an
+        IRI (the server passes names from request paths): a ValueError if not.
+        """
         sizes = dict(self.graph_sizes()) if graph is None else {graph: self.count(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")}
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {pyoxigraph.NamedNode(graph)} {{ ?s ?p ?o }} }}")}
         for name, size in sizes.items():
             node = pyoxigraph.NamedNode(name)
             triples = list(self._triples(name, size))

@@ -5,7 +5,8 @@
 server's threads: they go to supervised worker processes (`server.pool`) that
 cannot open network connections (`server.sandbox`), so a timeout can stop
 them and federation cannot reach anything; the server itself never opens the
-store read-write.
+store read-write. Over a remote store (`--store http(s)://…`) the same workers
+relay the same jobs to it (`server.remote`).
 
 The web-side modules are imported inside the functions, not here: every query
 worker imports this package first (it runs `server.engine`), and a worker that
@@ -44,7 +45,7 @@ YASR_STYLE_HASHES = (
 #: no referrer, since URLs here carry queries.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "; ".join([
-        "default-src 'none'", "script-src 'self'", " ".join(("style-src 'self'",) + YASR_STYLE_HASHES),
+        "default-src 'none'", "script-src 'self'", " ".join(("style-src 'self'", *YASR_STYLE_HASHES)),
         "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "form-action 'self'", "base-uri 'none'",
         "frame-ancestors 'none'",
     ]),
@@ -126,10 +127,11 @@ def serve(settings: Settings) -> None:
     app = create_app(settings)
     server = wsgi_server(app)
     url = f"http://{server.effective_host}:{server.effective_port}"
-    print(f"Astana KG serving {settings.store} at {url}/ (SPARQL endpoint {url}/sparql); Ctrl-C stops", flush=True)
-    pool = app.kg.service.pool
-    log.info("serving", extra={"fields": {"url": url, "store": str(settings.store), "workers": settings.server.workers,
-                                          "threads": settings.server.threads, "network_fence": pool.fence}})
+    service = app.kg.service
+    print(f"Astana KG serving {service.backend} at {url}/ (SPARQL endpoint {url}/sparql); Ctrl-C stops", flush=True)
+    log.info("serving", extra={"fields": {"url": url, "store": settings.location, "backend": service.backend,
+                                          "workers": settings.server.workers, "threads": settings.server.threads,
+                                          "network_fence": service.pool.fence}})
     # A service manager stops us with SIGTERM: leave through `finally` so the query workers stop too.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:

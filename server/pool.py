@@ -7,9 +7,12 @@ the deadline passes, the worker is killed (SIGKILL), the request fails with
 `Timeout`, and a replacement is started in the background. Workers are kept
 alive between requests and talk over a pipe, so a request costs two small
 pickled messages and a bytes transfer, not a process start. Workers are
-forked from a fork server that has already imported `server.engine` (and the
-initializer's module), so a replacement is ready in milliseconds: timeouts
-and heavy queries replace workers often, and under attack that must be cheap.
+forked from a fork server that has already imported `server.engine`, the
+engine's module and the initializer's, so a replacement is ready in
+milliseconds: timeouts and heavy queries replace workers often, and under
+attack that must be cheap. What a worker runs is the pool's `engine`: a
+snapshot of the embedded store, or a client of a remote store; the pool, and
+everything below, is the same for both.
 
 Every lease is a `Lease`, and `Lease.close` runs on every outcome (reply,
 error, timeout, a streamed body read to the end, closed early or never read):
@@ -49,11 +52,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from multiprocessing.connection import Connection
-from pathlib import Path
 
 from kg.config import ServerSettings
 from kg.logs import shorten
-from server.engine import DumpJob, Job, QueryJob, Ready, Reply, UpdateJob, worker_main
+from server.engine import DumpJob, EngineFactory, Job, QueryJob, Ready, Reply, UpdateJob, worker_main
 
 log = logging.getLogger(__name__)
 
@@ -73,19 +75,19 @@ class PoolError(Exception):
         self.retry_after = retry_after
 
 
-class Timeout(PoolError):
+class Timeout(PoolError):  # noqa: N818 - the name says what happened to the job
     status = 503
 
 
-class Busy(PoolError):
+class Busy(PoolError):  # noqa: N818 - the name says what happened to the job
     status = 503
 
 
-class TooMany(PoolError):
+class TooMany(PoolError):  # noqa: N818 - the name says what happened to the job
     status = 429
 
 
-class WorkerDied(PoolError):
+class WorkerDied(PoolError):  # noqa: N818 - the name says what happened to the job
     status = 500
 
 
@@ -217,14 +219,16 @@ class Body:
 
 class WorkerPool:
     def __init__(
-        self, store_path: Path, limits: ServerSettings, initializer: Callable[[], None] | None = None
+        self, engine: EngineFactory, limits: ServerSettings, initializer: Callable[[], None] | None = None
     ) -> None:
-        self.store_path = store_path
+        """Workers that run `engine()` (see `server.engine`), started before this returns."""
+        self.engine = engine
         self.limits = limits
         self.initializer = initializer
         self.fence: str | None = None  # what keeps the workers off the network (server.sandbox)
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["server.engine"] + ([initializer.__module__] if initializer else []))
+        preload = ["server.engine", getattr(engine, "func", engine).__module__]  # the engine class's (a partial's)
+        self._context.set_forkserver_preload(preload + ([initializer.__module__] if initializer else []))
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._all: set[_Worker] = set()
@@ -387,7 +391,7 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=worker_main, args=(child, str(self.store_path), self.initializer), name="kg-query-worker", daemon=True
+            target=worker_main, args=(child, self.engine, self.initializer), name="kg-query-worker", daemon=True
         )
         process.start()
         child.close()

@@ -5,10 +5,16 @@ before it reaches a worker (length, nesting depth, refused keywords, dataset
 rules, timeout bounds) is decided here, once, so `/sparql`, `/api/...` and
 `/resource/...` cannot drift apart. Every job is sent on behalf of a client
 (its address), against which the pool counts its limits.
+
+The store is the embedded one or a triple store over HTTP; the service and
+its pool are the same for both, and only the engine the workers run differs
+(`engine_for`). For a remote store the text scan here is the only fence
+against federation, so it also refuses the ways out such stores add.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -22,7 +28,7 @@ import pyoxigraph
 from kg.config import Settings
 from kg.logs import shorten
 from server import formats, sparql_text
-from server.engine import Dataset, DumpJob, EventsJob, QueryJob, Reply, UpdateJob
+from server.engine import Dataset, DumpJob, EngineFactory, EventsJob, QueryJob, Reply, SnapshotEngine, UpdateJob
 from server.formats import Format
 from server.generation import GenerationWatch
 from server.negotiation import not_acceptable_message
@@ -30,12 +36,19 @@ from server.pool import Body, PoolError, Timeout, WorkerPool
 
 if TYPE_CHECKING:
     from kg.eventdata import Selection
+    from server.remote import StoreProbe
 
 log = logging.getLogger(__name__)
 
-#: Keywords that would make the server fetch from the network: a second fence behind `server.sandbox`.
+#: Keywords that would make the server fetch from the network: a second fence behind `server.sandbox` (the only
+#: one for a remote store, which evaluates queries itself).
 REFUSED_IN_QUERIES = ("SERVICE",)
 REFUSED_IN_UPDATES = ("SERVICE", "LOAD")
+#: What a remote store would run besides, that reaches the network or the store's machine: Virtuoso's pragmas
+#: (`DEFINE get:soft` makes its sponger fetch FROM IRIs) and its SQL functions, built in (`bif:http_get`,
+#: predeclared, or under any prefix bound to `<bif:>`) or stored procedures (`sql:`). Nothing of ours uses them.
+REFUSED_ON_REMOTE_STORES = ("DEFINE",)
+REFUSED_NAMESPACES_ON_REMOTE_STORES = ("bif:", "sql:")
 
 
 class ServiceError(Exception):
@@ -58,16 +71,35 @@ class Answer:
     body: bytes
 
 
+def engine_for(settings: Settings) -> EngineFactory:
+    """What the query workers run: a snapshot of the embedded store, or a client of the remote one."""
+    if settings.remote is None:
+        return functools.partial(SnapshotEngine, settings.store)
+    from server.remote import RemoteEngine
+
+    return functools.partial(RemoteEngine, settings.remote, settings.base_iri)
+
+
 class QueryService:
     def __init__(self, settings: Settings, worker_initializer: Callable[[], None] | None = None) -> None:
         self.settings = settings
         self.config = config = settings.server
-        self.generation = GenerationWatch(settings.store)
-        self.pool = WorkerPool(settings.store, config, worker_initializer)
+        self.generation = GenerationWatch(settings.store)  # `kg ingest` counts its writes there, for either store
+        self.pool = WorkerPool(engine_for(settings), config, worker_initializer)
         self._write_lock = threading.Lock()
+        self._probe: StoreProbe | None = None
+        if settings.remote is not None:
+            from server.remote import StoreProbe
+
+            self._probe = StoreProbe(settings.remote, settings.base_iri)
+            self.backend = self._probe.store.description
+        else:
+            self.backend = f"the embedded store {settings.store}"
 
     def close(self) -> None:
         self.pool.close()
+        if self._probe is not None:
+            self._probe.close()
 
     def effective_timeout(self, requested: str | None) -> float:
         """The server's timeout, or the request's `timeout` (seconds) if that is lower."""
@@ -88,7 +120,7 @@ class QueryService:
         client: str,
         results_format: Format | None,
         graph_format: Format | None,
-        dataset: Dataset = Dataset(),
+        dataset: Dataset | None = None,
         timeout: float | None = None,
         bindings: Mapping[str, pyoxigraph.NamedNode | pyoxigraph.Literal] | None = None,
         base_iri: str | None = None,
@@ -97,8 +129,11 @@ class QueryService:
         self._check(text, "query", REFUSED_IN_QUERIES)
         if bindings:
             text = sparql_text.replace_variables(text, {name: str(term) for name, term in bindings.items()})
+        dataset = dataset or Dataset()
         if "FROM" in sparql_text.keywords(text) and dataset.default_graphs is None and dataset.named_graphs is None:
             dataset = Dataset(union=False)
+        timeout = self.config.query_timeout if timeout is None else timeout
+        started = time.monotonic()
         job = QueryJob(
             self.generation.current(),
             text,
@@ -107,9 +142,8 @@ class QueryService:
             graph_format.wire if graph_format else None,
             self.config.row_limit,
             base_iri,
+            started + timeout,
         )
-        timeout = self.config.query_timeout if timeout is None else timeout
-        started = time.monotonic()
         try:
             reply, body = self.pool.run(job, timeout, client)
         except Timeout:
@@ -133,7 +167,14 @@ class QueryService:
             raise ServiceError(413, f"{kind} longer than {self.config.max_query_length} characters")
         if (depth := sparql_text.depth(text)) > (limit := self.config.max_query_depth):
             raise ServiceError(400, f"{kind} nested {depth} brackets deep; at most {limit} are allowed")
-        if found := [word for word in refused if sparql_text.mentions_keyword(text, word)]:
+        namespaces: tuple[str, ...] = ()
+        if self.settings.remote is not None:
+            refused += REFUSED_ON_REMOTE_STORES
+            namespaces = REFUSED_NAMESPACES_ON_REMOTE_STORES
+        found = [word for word in refused if sparql_text.mentions_keyword(text, word)]
+        found += [f"{namespace} functions" for namespace in namespaces
+                  if sparql_text.mentions_namespace(text, namespace)]
+        if found:
             raise ServiceError(400, f"{', '.join(found)} is not allowed: this endpoint makes no outbound requests")
 
     def select(
@@ -178,7 +219,8 @@ class QueryService:
         timeout = self.config.update_timeout
         with self._write_lock:
             try:
-                reply, _ = self.pool.run(UpdateJob(text, base_iri), timeout, client, promote=False)
+                job = UpdateJob(text, base_iri, time.monotonic() + timeout)
+                reply, _ = self.pool.run(job, timeout, client, promote=False)
             except Timeout:
                 raise ServiceError(503, f"update timed out after {timeout:g} s and was stopped") from None
             except PoolError as error:
@@ -189,7 +231,15 @@ class QueryService:
         self.generation.refresh()
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        """Whether the service can answer, and why: the store is there and the pool has workers. Runs no query."""
+        """Whether the service can answer, and why: the store is there (a remote one answers) and the pool has
+        workers. Runs no query in a worker."""
         pool = self.pool.stats()
-        ok = self.settings.store.is_dir() and bool(pool["workers"])
-        return ok, {"generation": self.generation.current(), "store": str(self.settings.store), "pool": pool}
+        if self._probe is not None:
+            problem = self._probe.problem()
+        else:
+            problem = None if self.settings.store.is_dir() else f"no store at {self.settings.store}"
+        details = {"generation": self.generation.current(), "store": self.settings.location, "backend": self.backend,
+                   "pool": pool}
+        if problem is not None:
+            details["problem"] = problem
+        return problem is None and bool(pool["workers"]), details

@@ -3,8 +3,11 @@
 pyoxigraph does not expose the parsed algebra, yet the server must notice
 `FROM` clauses (so the protocol's default dataset does not override them),
 find a canned query's parameters, refuse queries nested too deeply for the
-engine, and refuse `SERVICE` and `LOAD`. The last one is a second fence only:
-the query workers cannot open network connections at all (`server.sandbox`).
+engine, and refuse `SERVICE` and `LOAD` (and, for a remote store, the store's
+own functions that reach the network). For the embedded store that is a
+second fence only: its query workers cannot open network connections at all
+(`server.sandbox`). A remote store evaluates queries itself, so there it is
+the only one.
 
 Token boundaries follow the grammar's terminals (section 19.8) exactly:
 comments run to the next CR or LF; strings end where ECHAR/UCHAR escapes say;
@@ -89,6 +92,25 @@ def mentions_keyword(text: str, keyword: str) -> bool:
             if kind == "word" and keyword in value.upper():
                 return True
             if kind == "pname" and keyword in value.partition(":")[0].upper():
+                return True
+    return False
+
+
+def mentions_namespace(text: str, namespace: str) -> bool:
+    """Whether `text` could name an IRI in `namespace` (a scheme such as `bif:`), in any case, as written or decoded.
+
+    An IRI that starts with it counts, and so does a prefixed name whose
+    prefix is, or ends with, the scheme (a store may predeclare it, as Virtuoso
+    does `bif:`; "ends with" in case a store's lexer splits `truebif:f` as
+    Oxigraph's splits `trueSERVICE`); a prefix bound to the namespace is caught
+    at its declaration.
+    """
+    namespace = namespace.lower()
+    for view in {text, decode_escapes(text)}:
+        for kind, value in tokens(view):
+            if kind == "iri" and value[1:].lower().startswith(namespace):
+                return True
+            if kind == "pname" and (value.partition(":")[0].lower() + ":").endswith(namespace):
                 return True
     return False
 

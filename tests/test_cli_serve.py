@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
+from fixtures.server_harness import kg_serve
 from tests.conftest import FIXTURES
 
 KG = [sys.executable, "-m", "kg"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def kg(*args: str) -> subprocess.CompletedProcess:
@@ -33,24 +25,8 @@ def kg(*args: str) -> subprocess.CompletedProcess:
 def served(tmp_path):
     store = tmp_path / "store"
     assert kg("ingest", "-q", str(FIXTURES / "articles.jsonl"), "--store", str(store)).returncode == 0
-    port = free_port()
-    log = open(tmp_path / "serve.log", "w+")  # a file, not a pipe: nobody reads a pipe while tests run
-    process = subprocess.Popen([*KG, "serve", "--store", str(store), "--port", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(base + "/healthz", timeout=2).ok:
-                break
-        except requests.ConnectionError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, Path(log.name).read_text()
-        time.sleep(0.2)
-    yield base, store, process, Path(log.name)
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+    with kg_serve("--store", str(store), log=tmp_path / "serve.log") as server:
+        yield server.url, store, server.process, server.log
 
 
 def count(base: str) -> int:

@@ -80,13 +80,17 @@ def rows(result: object) -> list[tuple[str, ...]]:
     return sorted(tuple("" if row[name] is None else str(row[name]) for name in names) for row in result)
 
 
-def bound(query: CannedQuery, every: bool) -> str:
-    """The canned query with its required parameters (and, with `every`, all of them) given typical values."""
+def bound_arguments(query: CannedQuery, every: bool) -> dict[str, str]:
+    """Typical values of the canned query's required parameters (and, with `every`, of all of them)."""
     values = {"iri": "https://w3id.org/astana-kg/resource/country/KZ", "xsd:date": "2020-01-01",
               "xsd:integer": "1", "number": "1"}
-    args = {p.name: (p.enum[0] if p.enum else values.get(p.kind, "KZ")) for p in query.parameters
+    return {p.name: (p.enum[0] if p.enum else values.get(p.kind, "KZ")) for p in query.parameters
             if p.required or every}
-    text, bindings = query.bind(args)
+
+
+def bound(query: CannedQuery, every: bool) -> str:
+    """The canned query's text with `bound_arguments` put in, as the server would run it."""
+    text, bindings = query.bind(bound_arguments(query, every))
     return sparql_text.replace_variables(text, {name: str(term) for name, term in bindings.items()})
 
 

@@ -11,9 +11,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +18,7 @@ import time
 import pytest
 import requests
 
-from fixtures.server_harness import build_store, serving, session
+from fixtures.server_harness import build_store, kg_serve, serving, session
 from kg.config import LogSettings, Settings
 from kg.logs import JsonFormatter, TextFormatter, configure
 
@@ -148,32 +145,13 @@ def test_json_and_text_formats():
 
 def test_kg_serve_logs_json_lines_without_the_token(tmp_path):
     store = build_store(tmp_path / "store")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     log = tmp_path / "serve.log"
-    command = [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port), "--write-token", TOKEN,
-               "--log-format", "json", "--log-level", "debug"]
-    with open(log, "w") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(base + "/healthz", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+    with kg_serve("--store", str(store), "--write-token", TOKEN, "--log-format", "json", "--log-level", "debug",
+                  log=log) as served:
         update = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 } }"
         for token in (TOKEN, OTHER):
-            requests.post(base + "/sparql", data={"update": update}, headers={"Authorization": f"Bearer {token}"})
-        requests.get(base + "/sparql", params={"query": "ASK { ?s ?p ?o }"})
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+            requests.post(served.url + "/sparql", data={"update": update}, headers={"Authorization": f"Bearer {token}"})
+        requests.get(served.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"})
     lines = [line for line in log.read_text().splitlines() if line.strip()]
     records = [json.loads(line) for line in lines if not line.startswith("Astana KG serving")]
     assert len(records) == len(lines) - 1, lines

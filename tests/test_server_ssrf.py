@@ -29,6 +29,7 @@ from fixtures.server_harness import BASE, Canary, build_store, serving
 from kg.config import Settings
 from server.engine import Dataset, QueryJob, UpdateJob
 from server.pool import WorkerPool
+from server.service import engine_for
 
 TOKEN = "ssrf-write-token"
 
@@ -135,7 +136,8 @@ def test_remote_graphs_in_the_dataset_are_read_from_the_local_store(server, cana
 @pytest.fixture(scope="module")
 def pool(tmp_path_factory):
     store = build_store(tmp_path_factory.mktemp("fence") / "store")
-    pool = WorkerPool(store, Settings.build(store=store, workers=1).server)
+    settings = Settings.build(store=store, workers=1)
+    pool = WorkerPool(engine_for(settings), settings.server)
     yield pool
     pool.close()
 

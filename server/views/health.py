@@ -1,8 +1,9 @@
-"""`/healthz`: is the server up, with a store and query workers. It runs no query.
+"""`/healthz`: is the server up, with a store and query workers; which store. It runs no query in a worker.
 
 A health check that needs a free worker fails exactly when the workers are
 busy with slow queries, which is when an orchestrator should *not* restart
-the server; so it reports the pool's state instead of using it.
+the server; so it reports the pool's state instead of using it. A remote
+store is asked `ASK {}` directly, at most once a second (`server.remote.StoreProbe`).
 """
 
 from __future__ import annotations

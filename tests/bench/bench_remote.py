@@ -1,16 +1,25 @@
 """Ingest throughput and canned-query latency per backend: the embedded store, Oxigraph server, Virtuoso.
 
-    python tests/bench/bench_remote.py [--articles 10000] [--batch-size 1000] [--runs 15] [--backends ...]
+    python tests/bench/bench_remote.py [--articles 10000] [--batch-size 1000] [--runs 9] [--backends ...] [--no-http]
 
-The corpus is the 50 seed articles run once through the real pipeline, then
-copied under new article IRIs until it holds `--articles` articles (the
-writer's whole path runs for each copy: ledger, entities, tie cube, search
-index, then the store), committed in batches of `--batch-size` through
-`kg.ingest.open_writer` exactly as `kg ingest` writes. Servers are started as
-the tests start them (`tests/fixtures/triplestores.py`) in a temporary
-directory. Then every canned query (default parameters) is run `--runs` times
-through `kg.stores.open_reader` and its median reported; "error" means the
-store rejected it (see VIRTUOSO_DEVIATIONS in tests/test_remote_store.py).
+The corpus is `--articles` synthetic articles (`tests/fixtures/synthetic_events.py`:
+persons with offices, meetings, visits, aid and signings with their ties,
+places and dates, mapped by the real graph builder; no spaCy), committed in
+batches of `--batch-size` through `kg.ingest.open_writer` exactly as `kg
+ingest` writes (ledger, entities graph, tie cube, search index, then the
+store). Servers are started as the tests start them
+(`tests/fixtures/triplestores.py`) in a temporary directory. Then every canned
+query without required parameters is timed with its defaults:
+
+* directly, `--runs` times through `kg.stores.open_reader` (in a child process
+  killed at `SLOW` s, since pyoxigraph cannot stop a query), and
+* over HTTP, `--runs` times through a `kg serve` process on that store
+  (`--timeout SLOW`, the answer as SPARQL JSON).
+
+Each cell is the median; "error" means the store rejected the query (see
+VIRTUOSO_DEVIATIONS in tests/test_remote_store.py), "> 30 s" that it ran out of
+time. The machine's load average is printed before and after, since the
+servers share its cores with whatever else runs there.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
@@ -26,51 +36,58 @@ from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import requests
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fixtures.triplestores import RunningStore, oxigraph_server, virtuoso_server
-from kg.bench import _renamed
+from fixtures import synthetic_events
+from fixtures.server_harness import kg_serve
+from fixtures.triplestores import oxigraph_server, virtuoso_server
 from kg.config import Settings, queries_dir
 from kg.ingest import open_writer
-from kg.pipeline import Failure, Pipeline
-from kg.readers import read_articles
 from kg.records import ArticleRecord
 from kg.remote import QueryTimeoutError, RemoteStoreError
 from kg.stores import open_reader
 from server import sparql_text
 from server.canned import load_queries
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-#: A query is not repeated once its runs took this long (seconds); remote stores are also stopped at it.
+#: A query is not repeated once its runs took this long (seconds); the stores and `kg serve` stop it there too.
 SLOW = 30.0
-
-
-def corpus(size: int) -> Iterator[ArticleRecord]:
-    template = [r for r in Pipeline(Settings(store=Path("unused"))).records(read_articles([SEEDS]))
-                if not isinstance(r, Failure)]
-    for number in range(size):
-        yield _renamed(template[number % len(template)], f"copy{number // len(template)}-")
+CREDENTIALS = ("KG_STORE_USER", "KG_STORE_PASSWORD")
 
 
 @contextlib.contextmanager
-def backend(name: str, directory: Path) -> Iterator[tuple[Settings, RunningStore | None]]:
+def backend(name: str, directory: Path) -> Iterator[tuple[Settings, list[str]]]:
+    """The store's settings for the writer and reader, and the options that name it to `kg serve`."""
     if name == "embedded":
-        yield Settings.build(store=directory / "store"), None
+        yield Settings.build(store=directory / "store"), ["--store", str(directory / "store")]
         return
-    start = oxigraph_server if name == "oxigraph" else virtuoso_server
-    with start(directory) as store, contextlib.ExitStack() as env:
-        if store.password:
-            import os
-
+    start = oxigraph_server(directory, timeout_s=int(SLOW)) if name == "oxigraph" else virtuoso_server(directory)
+    with start as store:
+        if store.password:  # the writer reads its credentials from the environment, as `kg ingest` does
             os.environ |= {"KG_STORE_USER": store.user or "", "KG_STORE_PASSWORD": store.password}
-            env.callback(lambda: [os.environ.pop(key, None) for key in ("KG_STORE_USER", "KG_STORE_PASSWORD")])
-        yield Settings.build(store=store.url, store_type=store.kind, state_dir=directory / "state"), store
+        try:
+            state = directory / "state"
+            yield Settings.build(store=store.url, store_type=store.kind, state_dir=state), store.options(state)
+        finally:
+            for key in CREDENTIALS:
+                os.environ.pop(key, None)
 
 
-def measure(name: str, records: list[ArticleRecord], batch_size: int, runs: int) -> dict[str, str]:
+def canned() -> dict[str, str]:
+    """Every canned query without required parameters, as the server runs it with its defaults."""
+    texts = {}
+    for query in load_queries(queries_dir()).values():
+        if not any(p.required for p in query.parameters):
+            text, bindings = query.bind({})
+            texts[query.name] = sparql_text.replace_variables(text, {k: str(v) for k, v in bindings.items()})
+    return texts
+
+
+def measure(name: str, records: list[ArticleRecord], batch_size: int, runs: int, http: bool) -> dict[str, str]:
     row: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix=f"kg-bench-{name}-") as directory, \
-            backend(name, Path(directory)) as (settings, _):
+            backend(name, Path(directory)) as (settings, options):
         started = time.perf_counter()
         quads = 0
         with open_writer(settings) as writer:
@@ -78,11 +95,12 @@ def measure(name: str, records: list[ArticleRecord], batch_size: int, runs: int)
                 quads += writer.commit(records[start : start + batch_size]).quads
         seconds = time.perf_counter() - started
         row["ingest"] = f"{len(records) / seconds:,.0f} articles/s ({quads / seconds:,.0f} quads/s, {seconds:.0f} s)"
-        for query in load_queries(queries_dir()).values():
-            if not any(p.required for p in query.parameters):
-                text, bindings = query.bind({})
-                text = sparql_text.replace_variables(text, {k: str(v) for k, v in bindings.items()})
-                row[query.name] = timed(settings, text, runs)
+        for query, text in canned().items():
+            row[query] = timed(settings, text, runs)
+        if http:
+            with kg_serve(*options, "--timeout", str(SLOW), log=Path(directory) / "serve.log") as served:
+                for query in canned():
+                    row[f"http {query}"] = timed_http(served.url, query, runs)
     print(f"{name}: {row}", file=sys.stderr, flush=True)
     return row
 
@@ -114,7 +132,24 @@ def _runs(conn: Connection, settings: Settings, text: str, runs: int) -> None:
     except (RemoteStoreError, SyntaxError, OSError):
         conn.send("error")
         return
-    conn.send(f"{statistics.median(times) * 1000:,.0f} ms" + (f" ({len(times)} runs)" if len(times) < runs else ""))
+    conn.send(_median(times, runs))
+
+
+def timed_http(url: str, query: str, runs: int) -> str:
+    """The median time of `GET /api/{query}` (SPARQL JSON, body read) over up to `runs` runs."""
+    times: list[float] = []
+    while len(times) < runs and sum(times) < SLOW:
+        begun = time.perf_counter()
+        response = requests.get(f"{url}/api/{query}", headers={"Accept": "application/sparql-results+json"},
+                                timeout=SLOW + 30)
+        if response.status_code != 200:
+            return f"> {SLOW:g} s" if response.status_code == 503 else "error"
+        times.append(time.perf_counter() - begun)
+    return _median(times, runs)
+
+
+def _median(times: list[float], runs: int) -> str:
+    return f"{statistics.median(times) * 1000:,.0f} ms" + (f" ({len(times)} runs)" if len(times) < runs else "")
 
 
 def main() -> None:
@@ -123,15 +158,19 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--backends", default="embedded,oxigraph,virtuoso")
+    parser.add_argument("--no-http", dest="http", action="store_false", help="Skip the runs through `kg serve`.")
     args = parser.parse_args()
-    records = list(corpus(args.articles))
+    print(f"load average before: {os.getloadavg()}", file=sys.stderr, flush=True)
+    records = list(synthetic_events.records(args.articles))
     names = args.backends.split(",")
-    rows = {name: measure(name, records, args.batch_size, args.runs) for name in names}
+    rows = {name: measure(name, records, args.batch_size, args.runs, args.http) for name in names}
+    print(f"load average after: {os.getloadavg()}", file=sys.stderr, flush=True)
     keys = list(dict.fromkeys(key for row in rows.values() for key in row))
     print(f"| {args.articles:,} articles | " + " | ".join(names) + " |")
     print("| --- |" + " ---: |" * len(names))
     for key in keys:
-        label = "ingest (writer)" if key == "ingest" else f"`{key}` p50"
+        label = "ingest (writer)" if key == "ingest" else (
+            f"`{key[5:]}` p50 over HTTP" if key.startswith("http ") else f"`{key}` p50")
         print(f"| {label} | " + " | ".join(rows[name].get(key, "–") for name in names) + " |")
 
 
