@@ -250,19 +250,20 @@ class Engine(ABC):
             return Reply(406, form=formats.RESULTS), b""
         target = formats.by_name(job.results_format, formats.RESULT_FORMATS)
         assert target is not None
-        fmt = target.oxigraph
+        fmt = target.results
         if isinstance(result, pyoxigraph.QueryBoolean):
-            return Reply(200, target.media_type, formats.RESULTS), result.serialize(format=fmt)
+            return Reply(200, target.media_type, formats.RESULTS), _written(result.serialize(format=fmt))
         # Serialize to TSV (one row a line) until the cap, then re-serialize the kept rows natively.
         cap = _LineCap(job.row_limit + 1)  # + the header line
         try:
-            result.serialize(cap, format=pyoxigraph.QueryResultsFormat.TSV)
+            result.serialize(cap, format=pyoxigraph.QueryResultsFormat.TSV)  # type: ignore[arg-type]  # pyoxigraph writes to any .write(); its stub says IO[bytes]
         except Exception:  # pyoxigraph re-raises _CapReached wrapped or not, depending on where it hit
             if not cap.truncated:
                 raise
         tsv = b"".join(cap.parts)
         if fmt != pyoxigraph.QueryResultsFormat.TSV:
-            tsv = pyoxigraph.parse_query_results(tsv, format=pyoxigraph.QueryResultsFormat.TSV).serialize(format=fmt)
+            tsv = _written(pyoxigraph.parse_query_results(tsv, format=pyoxigraph.QueryResultsFormat.TSV)
+                           .serialize(format=fmt))
         return Reply(200, target.media_type, formats.RESULTS, cap.truncated), tsv
 
     def _graph(self, triples: Iterator[pyoxigraph.Triple], job: QueryJob) -> tuple[Reply, bytes]:
@@ -288,9 +289,9 @@ class Engine(ABC):
         writer = ChunkWriter(send_bytes)
         if isinstance(job, DumpJob):
             target = formats.by_name(job.format, formats.GRAPH_FORMATS)
-            assert target is not None and isinstance(target.oxigraph, pyoxigraph.RdfFormat)
+            assert target is not None
             send(Reply(200, target.media_type, formats.GRAPH))
-            self.dump(job, target.oxigraph, writer)
+            self.dump(job, target.rdf, writer)
         else:
             from kg.eventdata import LAYOUTS, export  # imported by the first such job, not at worker start
 
@@ -370,14 +371,21 @@ class SnapshotEngine(Engine):
             # A triple format cannot hold graphs: the union, streamed. The writer states each triple in one
             # graph only (kg.writer), so no memory of what was written is needed, whatever the store's size.
             union = (quad.triple for quad in store.quads_for_pattern(None, None, None, None))
-            pyoxigraph.serialize(union, output, fmt, prefixes=PREFIXES)
+            pyoxigraph.serialize(union, output, fmt, prefixes=PREFIXES)  # type: ignore[arg-type]  # pyoxigraph writes to any .write(); its stub says IO[bytes]
         else:
             graph = pyoxigraph.NamedNode(job.graph) if job.graph else None
-            store.dump(output, fmt, from_graph=graph, prefixes=PREFIXES)
+            store.dump(output, fmt, from_graph=graph, prefixes=PREFIXES)  # type: ignore[arg-type]  # pyoxigraph writes to any .write(); its stub says IO[bytes]
 
     def select(self, job: EventsJob) -> Select:
         store = self._store(job.generation)
         return lambda query: _solutions(store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES))
+
+
+def _written(body: bytes | None) -> bytes:
+    """What pyoxigraph returns when it is given no output: bytes (its stub says bytes or None)."""
+    if body is None:
+        raise TypeError("pyoxigraph wrote to an output instead of returning bytes")
+    return body
 
 
 def _solutions(result: object) -> pyoxigraph.QuerySolutions:
@@ -406,11 +414,11 @@ class ChunkWriter:
 
 def serialize_triples(triples: list[pyoxigraph.Triple], target: formats.Format) -> bytes:
     """Triples in the target format (quads in the default graph for dataset formats; JSON-LD compacted)."""
-    fmt = target.oxigraph
+    fmt = target.rdf
     items: list = triples
     if fmt.supports_datasets:
         items = [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples]
-    body = pyoxigraph.serialize(items, format=fmt, prefixes=PREFIXES)
+    body = _written(pyoxigraph.serialize(items, format=fmt, prefixes=PREFIXES))
     return jsonld.compact_bytes(body) if fmt == pyoxigraph.RdfFormat.JSON_LD else body
 
 

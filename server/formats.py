@@ -33,11 +33,23 @@ class Format:
         return self.token == "html"
 
     @property
-    def oxigraph(self) -> pyoxigraph.RdfFormat | pyoxigraph.QueryResultsFormat:
-        return _OXIGRAPH[self.wire]
+    def rdf(self) -> pyoxigraph.RdfFormat:
+        """The RDF format the worker writes (for a graph format)."""
+        fmt = _OXIGRAPH[self.wire]
+        if not isinstance(fmt, pyoxigraph.RdfFormat):
+            raise TypeError(f"{self.token} is not a graph format")
+        return fmt
+
+    @property
+    def results(self) -> pyoxigraph.QueryResultsFormat:
+        """The results format the worker writes (for a results format)."""
+        fmt = _OXIGRAPH[self.wire]
+        if not isinstance(fmt, pyoxigraph.QueryResultsFormat):
+            raise TypeError(f"{self.token} is not a results format")
+        return fmt
 
 
-_OXIGRAPH = {
+_OXIGRAPH: dict[str, pyoxigraph.RdfFormat | pyoxigraph.QueryResultsFormat] = {
     "json": pyoxigraph.QueryResultsFormat.JSON,
     "xml": pyoxigraph.QueryResultsFormat.XML,
     "csv": pyoxigraph.QueryResultsFormat.CSV,
@@ -74,6 +86,9 @@ GRAPH_FORMATS = (
 #: What a single resource or an export can be: one graph, triples only where the format has no graphs.
 TRIPLE_FORMATS = tuple(f for f in GRAPH_FORMATS if f.token in ("ttl", "jsonld", "nt", "rdf"))
 DATASET_FORMATS = tuple(f for f in GRAPH_FORMATS if f.token in ("ttl", "nt", "nq", "trig", "jsonld"))
+#: What a page of data (a resource, the service description) is offered as: Turtle first, so `*/*` (curl)
+#: gets data, and HTML, which browsers ask for explicitly.
+PAGE_FORMATS = (*TRIPLE_FORMATS, *(f for f in GRAPH_FORMATS if f.token == "html"))
 
 
 def by_name(name: str, formats: tuple[Format, ...]) -> Format | None:

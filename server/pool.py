@@ -310,7 +310,7 @@ class WorkerPool:
         limits = self.limits
         with self._lock:
             if len(self._heavy) >= limits.max_heavy:
-                error: PoolError = Busy(
+                error: PoolError | None = Busy(
                     f"{limits.max_heavy} long-running queries are running already; this one was stopped after "
                     f"{limits.heavy_after:g} s: retry later", retry_after=self._heavy_retry())
             elif sum(other.client == lease.client for other in self._heavy) >= limits.client_heavy:

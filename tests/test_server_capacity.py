@@ -154,7 +154,7 @@ def test_four_cartesian_clients_leave_eight_normal_clients_a_p99_under_a_second(
         while time.monotonic() < stop:
             path, params = NORMAL[index % len(NORMAL)]
             index += 1
-            response, elapsed = timed(lambda: client.get(url + path, params=params, timeout=30))
+            response, elapsed = timed(lambda path=path, params=params: client.get(url + path, params=params, timeout=30))
             with lock:
                 latencies.append(elapsed)
                 if response.status_code != 200:

@@ -45,7 +45,7 @@ def test_only_our_pages_and_http_iris_are_links():
     assert iris.href(BASE + "country/KZ") == "/resource/country/KZ"
     assert iris.href("https://schema.org/Person") == "https://schema.org/Person"
     assert iris.href("HTTP://example.org/") == "HTTP://example.org/"
-    for iri in HOSTILE + ["mailto:a@b.c", "urn:isbn:0451450523", "tag:example.org,2024:x"]:
+    for iri in [*HOSTILE, "mailto:a@b.c", "urn:isbn:0451450523", "tag:example.org,2024:x"]:
         assert iris.href(iri) is None, iri
 
 

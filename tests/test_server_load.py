@@ -10,8 +10,8 @@ back to full strength.
 from __future__ import annotations
 
 import pytest
-
 from bench.load_server import recovers, run_load
+
 from fixtures.server_harness import build_store, serving
 
 

@@ -58,6 +58,6 @@ def event_downloads() -> dict[str, Any]:
             return {}
     elif request.endpoint != "ties.page":
         return {}
-    params = {name: value for name in FILTERS if (value := request.args.get(name, "").strip())}
+    params: dict[str, Any] = {name: value for name in FILTERS if (value := request.args.get(name, "").strip())}
     return {"event_downloads": [(layout.title, url_for("events.export", extension=layout.extension, **params))
                                 for layout in LAYOUTS.values()]}

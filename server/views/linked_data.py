@@ -23,8 +23,6 @@ from server.state import client, state
 
 bp = Blueprint("linked_data", __name__)
 
-#: Turtle first: `*/*` (curl) gets data; browsers ask for text/html explicitly.
-RESOURCE_FORMATS = formats.TRIPLE_FORMATS + (formats.by_name("html", formats.GRAPH_FORMATS),)
 INCOMING_PAGE = 20
 
 EXISTS = "ASK { { ?resource ?p ?o } UNION { ?s ?q ?resource } }"
@@ -49,7 +47,7 @@ VOID_PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o {
 def resource(path: str) -> Response:
     fmt = None
     stem, dot, extension = path.rpartition(".")
-    if dot and (by_suffix := formats.by_extension(extension, RESOURCE_FORMATS)) is not None:
+    if dot and (by_suffix := formats.by_extension(extension, formats.PAGE_FORMATS)) is not None:
         path, fmt = stem, by_suffix
     iri = state().iri_map.iri_for(path)
     try:
@@ -57,7 +55,7 @@ def resource(path: str) -> Response:
     except ValueError:
         raise ServiceError(404, f"not a resource IRI: {iri!r}") from None
     if fmt is None:
-        fmt = negotiate(RESOURCE_FORMATS)
+        fmt = negotiate(formats.PAGE_FORMATS)
     svc, who = state().service, client()
     exists = svc.query(EXISTS, client=who, results_format=formats.RESULT_FORMATS[0], graph_format=None,
                        bindings={"resource": node})
@@ -73,7 +71,7 @@ def resource(path: str) -> Response:
             response.headers["X-SPARQL-Truncated"] = "true"
     local = request.script_root + "/resource/" + quote(path)
     response.headers["Link"] = ", ".join(
-        f'<{local}.{alt.extension}>; rel="alternate"; type="{alt.media_type}"' for alt in RESOURCE_FORMATS
+        f'<{local}.{alt.extension}>; rel="alternate"; type="{alt.media_type}"' for alt in formats.PAGE_FORMATS
     )
     response.vary.add("Accept")
     return response
@@ -91,8 +89,8 @@ def _page(svc: QueryService, node: pyoxigraph.NamedNode, who: str) -> dict:
     types = [f["o"] for f in facts if f["p"]["value"] == RDF + "type"]
 
     focus = request.args.get("in")
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    asked = request.args.get("page", "1")
+    page = int(asked) if asked.isdigit() and int(asked) > 0 else 1
     incoming = []
     for row in svc.select(INCOMING_COUNTS, {"resource": node}, client=who):
         prop = row["p"]["value"]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
-
 import pyoxigraph
+from flask import Blueprint, Response, render_template, request, url_for
 
 from server import descriptions, formats
 from server.engine import Dataset
@@ -16,8 +15,6 @@ bp = Blueprint("sparql", __name__)
 
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
-#: What GET /sparql without a query offers: the service description in RDF, or the query page.
-DESCRIPTION_FORMATS = formats.TRIPLE_FORMATS + (formats.by_name("html", formats.GRAPH_FORMATS),)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -27,23 +24,30 @@ def endpoint() -> Response:
         raise ServiceError(400, "a SPARQL Update must be POSTed (SPARQL 1.1 Protocol, section 2.2)")
     if mimetype == UPDATE_TYPE or "update" in request.form:
         return _update(request.get_data(as_text=True) if mimetype == UPDATE_TYPE else _single(request.form, "update"))
+    query: str | None
     if mimetype == QUERY_TYPE:
         query = request.get_data(as_text=True)
     elif request.method == "POST" and mimetype != "application/x-www-form-urlencoded":
         raise ServiceError(415, f"POST a query as {QUERY_TYPE} or application/x-www-form-urlencoded, not {mimetype or 'nothing'}")
     else:
-        query = _single(request.form if request.method == "POST" else request.args, "query", optional=True)
+        query = _optional(request.form if request.method == "POST" else request.args, "query")
     if query is None:
         return _describe()
     return query_response(query, dataset=_dataset())
 
 
-def _single(values, name: str, optional: bool = False) -> str | None:
+def _single(values, name: str) -> str:
+    """The one value of a required parameter."""
+    found = _optional(values, name)
+    if found is None:
+        raise ServiceError(400, f"missing {name!r} parameter")
+    return found
+
+
+def _optional(values, name: str) -> str | None:
     found = values.getlist(name)
     if len(found) > 1:
         raise ServiceError(400, f"exactly one {name!r} parameter is allowed")
-    if not found and not optional:
-        raise ServiceError(400, f"missing {name!r} parameter")
     return found[0] if found else None
 
 
@@ -61,7 +65,7 @@ def _dataset() -> Dataset:
 
 
 def _describe() -> Response:
-    fmt = negotiate(DESCRIPTION_FORMATS)
+    fmt = negotiate(formats.PAGE_FORMATS)
     if fmt.is_html:
         response = Response(render_template("query.html", title="SPARQL endpoint"))
         response.vary.add("Accept")

@@ -32,7 +32,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from fixtures.server_harness import BASE, fixture_graphs, session  # noqa: E402
-
 from kg.config import queries_dir  # noqa: E402
 from kg.store import KnowledgeStore  # noqa: E402
 from server.canned import CannedQuery  # noqa: E402

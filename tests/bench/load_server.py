@@ -101,7 +101,8 @@ def normal_kinds(url: str) -> list[Kind]:
     answer = requests.get(url + "/sparql", params=graphs_query, timeout=60).json()
     graphs = [b["g"]["value"] for b in answer["results"]["bindings"]]
     slugs = [g.rpartition("/article/")[2] for g in graphs if "/article/" in g] or ["missing"]
-    kinds = canned + [
+    kinds = [
+        *canned,
         Kind("sparql ASK", _get("/sparql", query="ASK { ?s ?p ?o }")),
         Kind("sparql SELECT", _get("/sparql", query="SELECT * WHERE { ?s ?p ?o } LIMIT 50", format="csv")),
         Kind("sparql COUNT", _post("/sparql", query="SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")),
