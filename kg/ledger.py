@@ -4,8 +4,9 @@ The store itself cannot say which article put a shared triple into the
 entities graph, or how much it added to a cube cell, yet both must stay exact
 when an article is replaced or removed. The ledger keeps, per article, its
 content hash (so unchanged articles are skipped), the ids of the entity
-triples it contributes and its cube cells; per entity triple a reference count;
-per cube cell its totals; and an FTS5 index of headlines, article text and
+triples it contributes, its cube cells and its statistics tallies
+(`kg.tallies`); per entity triple a reference count; per cube cell and per
+tally its totals; and an FTS5 index of headlines, article text and
 entity names for search. Every query here is an index look-up: the cost of a
 write depends on the batch, never on the size of the store.
 
@@ -30,10 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import cube
+from kg.tallies import Key as TallyKey
 from kg.vocab import AKG, RDF, RDFS, SCHEMA
 
 LEDGER_FILE = "kg-ledger.sqlite3"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: statistics tallies
 
 Triple = tuple[str, str, str]
 #: Entity kinds the search index lists, by their `rdf:type` (as an N-Triples term).
@@ -46,7 +48,7 @@ _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS article (
     iri TEXT PRIMARY KEY, hash TEXT NOT NULL, source TEXT NOT NULL,
-    entities BLOB NOT NULL, cells TEXT NOT NULL) WITHOUT ROWID;
+    entities BLOB NOT NULL, cells TEXT NOT NULL, tallies TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS triple (
     id INTEGER PRIMARY KEY, s TEXT NOT NULL, p TEXT NOT NULL, o TEXT NOT NULL, refs INTEGER NOT NULL,
     UNIQUE (s, p, o));
@@ -55,6 +57,9 @@ CREATE TABLE IF NOT EXISTS cell (
     ties INTEGER NOT NULL, scored INTEGER NOT NULL, tenths INTEGER NOT NULL,
     agreements INTEGER NOT NULL, cents INTEGER NOT NULL,
     PRIMARY KEY (a, b, month, type)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tally (
+    kind TEXT NOT NULL, first TEXT NOT NULL, second TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (kind, first, second)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY, payload BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     iri UNINDEXED, kind UNINDEXED, label, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
@@ -86,6 +91,15 @@ class StoreChange:
         change = pickle.loads(zlib.decompress(payload))
         assert isinstance(change, StoreChange)
         return change
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What a removed article had contributed: entity triples (-1 each), cube cells and tallies."""
+
+    triples: dict[Triple, int]
+    cells: dict[cube.Key, cube.Measures]
+    tallies: dict[TallyKey, int]
 
 
 @dataclass(frozen=True)
@@ -189,9 +203,9 @@ class Ledger:
     def done(self, pending_id: int) -> None:
         self.db.execute("DELETE FROM pending WHERE id = ?", (pending_id,))
 
-    def forget_article(self, iri: str) -> tuple[dict[Triple, int], dict[cube.Key, cube.Measures]] | None:
-        """Remove an article; its entity triples (with -1 each) and cube cells, or None if not stored."""
-        row = self.db.execute("SELECT entities, cells FROM article WHERE iri = ?", (iri,)).fetchone()
+    def forget_article(self, iri: str) -> Forgotten | None:
+        """Remove an article; its entity triples (with -1 each), cube cells and tallies, or None if not stored."""
+        row = self.db.execute("SELECT entities, cells, tallies FROM article WHERE iri = ?", (iri,)).fetchone()
         if row is None:
             return None
         self.db.execute("DELETE FROM article WHERE iri = ?", (iri,))
@@ -202,14 +216,16 @@ class Ledger:
         for triple_id in ids:
             found = self.db.execute("SELECT s, p, o FROM triple WHERE id = ?", (triple_id,)).fetchone()
             triples[tuple(found)] = -1  # type: ignore[index]
-        return triples, _cells_from_json(row[1])
+        return Forgotten(triples, _cells_from_json(row[1]), {tuple(key): n for *key, n in json.loads(row[2])})
 
     def remember_article(self, iri: str, hash_: str, source: str, triples: Iterable[Triple],
-                         cells: Mapping[cube.Key, cube.Measures], headline: str, body: str) -> None:
+                         cells: Mapping[cube.Key, cube.Measures], counts: Mapping[TallyKey, int],
+                         headline: str, body: str) -> None:
         """Record an article; `adjust_references` must then be given its triples with +1 each."""
         ids = array("q", (self._triple_id(triple) for triple in triples))
-        self.db.execute("INSERT INTO article VALUES (?, ?, ?, ?, ?)",
-                        (iri, hash_, source, ids.tobytes(), _cells_to_json(cells)))
+        self.db.execute("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?)",
+                        (iri, hash_, source, ids.tobytes(), _cells_to_json(cells),
+                         json.dumps([[*key, n] for key, n in sorted(counts.items())], separators=(",", ":"))))
         self.db.execute("INSERT INTO search (iri, kind, label, body) VALUES (?, 'Article', ?, ?)",
                         (iri, headline, body))
 
@@ -261,6 +277,23 @@ class Ledger:
                 cells[tuple(row[:4])] = tuple(row[4:])  # type: ignore[index]
         return cells
 
+    def tallies(self, keys: Iterable[TallyKey]) -> dict[TallyKey, int]:
+        """The current totals of these tallies (0 for those never counted)."""
+        found = {}
+        for key in keys:
+            row = self.db.execute("SELECT n FROM tally WHERE kind = ? AND first = ? AND second = ?", key).fetchone()
+            found[key] = 0 if row is None else int(row[0])
+        return found
+
+    def set_tallies(self, totals: Mapping[TallyKey, int]) -> None:
+        for key, n in totals.items():
+            if n < 0:
+                raise LedgerError(f"tally {key} would drop below zero")
+            if n:
+                self.db.execute("INSERT OR REPLACE INTO tally VALUES (?, ?, ?, ?)", (*key, n))
+            else:
+                self.db.execute("DELETE FROM tally WHERE kind = ? AND first = ? AND second = ?", key)
+
     def set_cells(self, cells: Mapping[cube.Key, cube.Measures]) -> None:
         for key, measures in cells.items():
             if measures[0] > 0:
@@ -269,10 +302,14 @@ class Ledger:
                 self.db.execute("DELETE FROM cell WHERE a = ? AND b = ? AND month = ? AND type = ?", key)
 
 
+def search_words(text: str) -> list[str]:
+    """The words of a search text (letters and digits; at most 12)."""
+    return "".join(c if c.isalnum() else " " for c in text).split()[:12]
+
+
 def fts_query(text: str) -> str:
     """User text as a safe FTS5 query: each word a quoted prefix term, all required."""
-    words = [word for word in "".join(c if c.isalnum() else " " for c in text).split() if word]
-    return " ".join(f'"{word}"*' for word in words[:12])
+    return " ".join(f'"{word}"*' for word in search_words(text))
 
 
 def _literal_text(term: str) -> str:

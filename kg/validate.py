@@ -1,11 +1,11 @@
-"""`kg validate`: the store's integrity (each triple once, the tie cube and the entities graph exact) and SHACL.
+"""`kg validate`: the store's integrity (each triple once; tie cube, statistics, entities graph exact) and SHACL.
 
 Integrity comes first because it is what the writer guarantees: every triple
-in exactly one graph, a cube equal to a from-scratch aggregation of the ties,
-and an entities graph equal to what the ledger says the stored articles
-contribute. Then the union of the data graphs is checked against
-`ontology/shapes.ttl` with pyshacl, without RDFS inference on purpose: the
-shapes target every event class explicitly, and owlrl's inference corrupts
+in exactly one graph, a cube and statistics equal to a from-scratch
+aggregation of the ties and articles, and an entities graph equal to what the
+ledger says the stored articles contribute. Then the union of the data graphs
+is checked against `ontology/shapes.ttl` with pyshacl, without RDFS inference
+on purpose: the shapes target every event class explicitly, and owlrl's inference corrupts
 `xsd:gMonthDay` literals for the rest of the process (partial dates would then
 fail).
 """
@@ -18,12 +18,12 @@ import pyoxigraph
 import pyshacl
 import rdflib
 
-from kg import cube
+from kg import cube, tallies
 from kg.config import ontology_file
 from kg.export import statements
 from kg.ledger import Ledger
 from kg.store import KnowledgeStore
-from kg.vocab import ONTOLOGY_GRAPH, PREFIXES, cube_graph, entities_graph
+from kg.vocab import ONTOLOGY_GRAPH, PREFIXES, cube_graph, entities_graph, stats_graph
 from kg.writer import graph_labels
 
 
@@ -50,14 +50,21 @@ def integrity(store: KnowledgeStore, ledger: Ledger, base_iri: str) -> list[str]
         "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", **union)))["n"].value)
     if total != distinct:
         problems.append(f"{total - distinct} triples are stated in more than one graph")
-    writer = cube.CubeWriter(base_iri)
-    expected = writer.triples(cube.recompute(lambda query: store.oxigraph.query(query, **union)))
-    found = {f"{q.subject} {q.predicate} {q.object} ." for q in
-             store.oxigraph.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(cube_graph(base_iri)))}
-    found -= {*writer.dataset_triples(), graph_labels(base_iri)[cube_graph(base_iri)]}
-    if found != expected:
-        problems.append(f"the tie cube differs from the ties in the store: {len(found - expected)} observation "
-                        f"triples too many, {len(expected - found)} missing")
+
+    def select(query: str) -> pyoxigraph.QuerySolutions:
+        return store.oxigraph.query(query, **union)
+
+    derived = ((cube.CubeWriter(base_iri), cube.recompute, cube_graph(base_iri), "the tie cube differs from the ties"),
+               (tallies.StatsWriter(base_iri), tallies.recompute, stats_graph(base_iri),
+                "the statistics differ from the articles"))
+    for writer, recompute, graph, differs in derived:
+        expected = writer.triples(recompute(select))
+        found = {f"{q.subject} {q.predicate} {q.object} ." for q in
+                 store.oxigraph.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph))}
+        found -= {*writer.dataset_triples(), graph_labels(base_iri)[graph]}
+        if found != expected:
+            problems.append(f"{differs} in the store: {len(found - expected)} observation triples too many, "
+                            f"{len(expected - found)} missing")
     if ledger.pending():
         return problems
     stored = {f"{q.subject} {q.predicate} {q.object} ." for q in store.oxigraph.quads_for_pattern(

@@ -5,7 +5,8 @@ SIGKILL (or power loss):
 
 1. In one SQLite transaction the ledger (`kg.ledger`) takes the batch — old
    versions of replaced articles forgotten, new ones remembered, reference
-   counts and cube cells adjusted, the search index updated — and records the
+   counts, cube cells and statistics tallies adjusted, the search index
+   updated — and records the
    *store change* that follows as a pending record.
 2. The store applies that change: for the embedded store one Oxigraph
    transaction, which a reader sees entirely or not at all.
@@ -31,11 +32,11 @@ from typing import Protocol
 import pyoxigraph
 from pyoxigraph import Literal
 
-from kg import cube
+from kg import cube, tallies
 from kg.config import ontology_file
 from kg.ledger import NAME_PREDICATES, Ledger, LedgerError, StoreChange, Triple
 from kg.records import ArticleRecord
-from kg.vocab import ONTOLOGY_GRAPH, RDF, RDFS, cube_graph, entities_graph
+from kg.vocab import AKG, ONTOLOGY_GRAPH, RDF, RDFS, cube_graph, entities_graph, stats_graph
 
 SKOLEM_PREFIX = "https://w3id.org/astana-kg/.well-known/genid/"
 _TYPE = f"<{RDF}type>"
@@ -67,6 +68,8 @@ class Writer:
         self.entities = entities_graph(base_iri)
         self.cube_graph = cube_graph(base_iri)
         self.cube = cube.CubeWriter(base_iri)
+        self.stats_graph = stats_graph(base_iri)
+        self.stats = tallies.StatsWriter(base_iri)
         found = ledger.meta("base_iri")
         if found is not None and found != base_iri:
             raise LedgerError(f"this store holds resources minted under {found}; give --base-iri {found} "
@@ -106,15 +109,18 @@ class Writer:
         change = StoreChange()
         references: dict[Triple, int] = {}
         cells: dict[cube.Key, cube.Measures] = {}
+        counts: dict[tallies.Key, int] = {}
 
         def forget(iri: str) -> bool:
             old = self.ledger.forget_article(iri)
             if old is None:
                 return False
-            for triple, delta in old[0].items():
+            for triple, delta in old.triples.items():
                 references[triple] = references.get(triple, 0) + delta
-            for key, measures in old[1].items():
+            for key, measures in old.cells.items():
                 cells[key] = cube.add(cells.get(key, cube.ZERO), measures, -1)
+            for key, n in old.tallies.items():
+                counts[key] = counts.get(key, 0) - n
             return True
 
         for iri in removals:
@@ -131,13 +137,15 @@ class Writer:
                 result.replaced += 1
             else:
                 result.new += 1
-            contributed = dict(record.cells)
+            contributed, tallied = dict(record.cells), dict(record.tallies)
             self.ledger.remember_article(record.iri, record.content_hash, record.source, record.entities,
-                                         contributed, record.headline, record.body)
+                                         contributed, tallied, record.headline, record.body)
             for triple in record.entities:
                 references[triple] = references.get(triple, 0) + 1
             for key, measures in contributed.items():
                 cells[key] = cube.add(cells.get(key, cube.ZERO), measures)
+            for key, n in tallied.items():
+                counts[key] = counts.get(key, 0) + n
             change.graphs[record.iri] = record.triples
             result.quads += record.quads
 
@@ -145,7 +153,13 @@ class Writer:
         change.insert[self.entities] = [_line(triple) for triple in appeared]
         change.delete[self.entities] = [_line(triple) for triple in gone]
         self.ledger.reindex_entities({s for s, p, _ in appeared + gone if p in NAME_PREDICATES or p == _TYPE})
+        for sign, triples in ((1, appeared), (-1, gone)):  # entities are counted as their type triple comes and goes
+            for _, p, o in triples:
+                if p == _TYPE and o.startswith(f"<{AKG}"):
+                    key = ("class", o[len(AKG) + 1:-1], "")
+                    counts[key] = counts.get(key, 0) + sign
         self._plan_cube(cells, change)
+        self._plan_stats(counts, change)
         self._plan_ontology(change)
         return change
 
@@ -160,6 +174,16 @@ class Writer:
         change.delete[self.cube_graph] = [line + "\n" for line in sorted(old - new)]
         change.insert[self.cube_graph] = [line + "\n" for line in sorted(new - old)]
 
+    def _plan_stats(self, deltas: dict[tallies.Key, int], change: StoreChange) -> None:
+        """Add the batch's tallies to the totals and replace the observations whose totals changed."""
+        changed = {key: n for key, n in deltas.items() if n}
+        before = self.ledger.tallies(tallies.observation_keys(changed))
+        after = {key: n + changed.get(key, 0) for key, n in before.items()}
+        self.ledger.set_tallies({key: after[key] for key in changed})
+        old, new = self.stats.triples(before), self.stats.triples(after)
+        change.delete[self.stats_graph] = [line + "\n" for line in sorted(old - new)]
+        change.insert[self.stats_graph] = [line + "\n" for line in sorted(new - old)]
+
     def _plan_ontology(self, change: StoreChange) -> None:
         """Load the ontology (and the cube's data sets) when the store does not hold this release's."""
         text = ontology_ntriples()
@@ -170,6 +194,7 @@ class Writer:
         self.ledger.set_meta("base_iri", self.base_iri)
         change.graphs[ONTOLOGY_GRAPH] = text
         change.insert.setdefault(self.cube_graph, []).extend(line + "\n" for line in self.cube.dataset_triples())
+        change.insert.setdefault(self.stats_graph, []).extend(line + "\n" for line in self.stats.dataset_triples())
         for graph, line in graph_labels(self.base_iri).items():
             change.insert.setdefault(graph, []).append(line + "\n")
 
@@ -178,7 +203,9 @@ def graph_labels(base_iri: str) -> dict[str, str]:
     """The shared graphs' own descriptions (a graph IRI is a resource too, and dereferences), by graph."""
     labels = {entities_graph(base_iri): "Entities: the one description of every person, country, organisation, "
                                         "role and place",
-              cube_graph(base_iri): "Tie statistics per country pair, month and type (RDF Data Cube)"}
+              cube_graph(base_iri): "Tie statistics per country pair, month and type (RDF Data Cube)",
+              stats_graph(base_iri): "Dataset statistics: resources per class, per day, and mentions per entity "
+                                     "(RDF Data Cube)"}
     return {graph: f"<{graph}> <{RDFS}label> {Literal(label, language='en')} ." for graph, label in labels.items()}
 
 

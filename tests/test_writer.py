@@ -19,14 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode
 
-from kg import cube
+from kg import cube, tallies
 from kg.config import Settings
 from kg.ingest import open_writer
 from kg.ledger import LEDGER_FILE, Ledger
 from kg.readers import Article
 from kg.records import ArticleRecord, assemble
 from kg.store import KnowledgeStore
-from kg.vocab import AKG, PREFIXES, RDF, SCHEMA, XSD, cube_graph, entities_graph
+from kg.vocab import AKG, PREFIXES, RDF, SCHEMA, XSD, cube_graph, entities_graph, stats_graph
 from kg.writer import graph_labels
 
 BASE = "https://w3id.org/astana-kg/resource/"
@@ -130,6 +130,11 @@ def recomputed_cube(store: Path) -> dict[cube.Key, cube.Measures]:
         return cube.recompute(lambda q: opened.oxigraph.query(q, use_default_graph_as_union=True, prefixes=PREFIXES))
 
 
+def recomputed_stats(store: Path) -> dict[tallies.Key, int]:
+    with KnowledgeStore(store, read_only=True) as opened:
+        return tallies.recompute(lambda q: opened.oxigraph.query(q, use_default_graph_as_union=True, prefixes=PREFIXES))
+
+
 def expected_entities(current: dict[str, ArticleSpec]) -> set[str]:
     return {f"{s} {p} {o} ." for spec in current.values() for s, p, o in record(spec).entities}
 
@@ -153,6 +158,10 @@ def test_entities_cube_and_index_stay_exact_after_any_writes(tmp_path_factory, h
         cells = recomputed_cube(store)
         writer = cube.CubeWriter(BASE)
         assert graph_triples(store, cube_graph(BASE)) - set(writer.dataset_triples()) - _labels() == writer.triples(cells)
+        # So do the statistics: counts per class and per day, mentions per entity.
+        stats = tallies.StatsWriter(BASE)
+        assert graph_triples(store, stats_graph(BASE)) - set(stats.dataset_triples()) - _labels() == stats.triples(
+            recomputed_stats(store))
         with Ledger(store / LEDGER_FILE, read_only=True) as ledger:
             assert ledger.cells() == cells
             assert {iri for iri, *_ in ledger.search("article", 50, kinds=["Article"])} == {
