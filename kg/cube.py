@@ -10,7 +10,9 @@ a pair come three `qb:DataSet`s of observations in the cube graph:
 
 * `cube/ties`: one observation per pair × month × tie type;
 * `cube/pair-types`: per pair × tie type, all months together;
-* `cube/pairs`: per pair, with the first and last month.
+* `cube/pairs`: per pair, with the first and last month;
+
+and per pair a `qb:Slice` of `cube/ties` listing the pair's month observations.
 
 Measures are integers in the ledger (Goldstein scores in tenths, USD in cents)
 so sums never drift; `recompute` derives the same cells from the ties in the
@@ -157,10 +159,20 @@ class CubeWriter:
         return lines
 
     def triples(self, cells: Mapping[Key, Measures]) -> set[str]:
-        """The observations derived from `cells`, which must hold every cell of each pair they mention."""
+        """The observations derived from `cells`, which must hold every cell of each pair they mention.
+
+        Each pair also gets a `qb:Slice` of cube/ties (`cube/slices/{A}-{B}`, listing its month
+        observations: a pair's monthly series without searching the cube by country) and, on its
+        cube/pairs observation, its ties per type as text (`akg:typeBreakdown`, "Meeting 3, Visit 1").
+        """
         span = months(cells)
+        observations = rollups(cells)
+        breakdown: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        for (level, a, b, *rest), measures in observations.items():
+            if level == "type":
+                breakdown[(a, b)].append((-measures[0], rest[0]))
         lines: set[str] = set()
-        for key, measures in rollups(cells).items():
+        for key, measures in observations.items():
             level, a, b, *rest = key
             path = "/".join((DATASETS[level], f"{a}-{b}", *rest))
             observation = f"<{self.base}{path}>"
@@ -168,14 +180,23 @@ class CubeWriter:
                      (QB + "dataSet", NamedNode(self.base + DATASETS[level])),
                      (AKG + "firstCountry", NamedNode(f"{self.base}country/{a}")),
                      (AKG + "secondCountry", NamedNode(f"{self.base}country/{b}"))]
+            slice_ = NamedNode(f"{self.base}cube/slices/{a}-{b}")
             if level == "month":
                 facts.append((AKG + "month", Literal(rest[0], datatype=NamedNode(XSD + "gYearMonth"))))
+                lines.add(f"{slice_} <{QB}observation> {observation} .")
             if level in ("month", "type"):
                 facts.append((AKG + "tieType", Literal(rest[-1])))
-            if level == "pair" and (a, b) in span:
-                first, last = span[(a, b)]
-                facts.append((AKG + "firstMonth", Literal(first, datatype=NamedNode(XSD + "gYearMonth"))))
-                facts.append((AKG + "lastMonth", Literal(last, datatype=NamedNode(XSD + "gYearMonth"))))
+            if level == "pair":
+                if (a, b) in span:
+                    first, last = span[(a, b)]
+                    facts.append((AKG + "firstMonth", Literal(first, datatype=NamedNode(XSD + "gYearMonth"))))
+                    facts.append((AKG + "lastMonth", Literal(last, datatype=NamedNode(XSD + "gYearMonth"))))
+                text = ", ".join(f"{kind} {-count}" for count, kind in sorted(breakdown[(a, b)]))
+                facts.append((AKG + "typeBreakdown", Literal(text)))
+                lines.update(f"{slice_} {_term(p)} {o} ." for p, o in (
+                    (RDF + "type", NamedNode(QB + "Slice")), (QB + "sliceStructure", NamedNode(AKG + "PairSliceKey")),
+                    (AKG + "firstCountry", facts[2][1]), (AKG + "secondCountry", facts[3][1])))
+                lines.add(f"<{self.base}{DATASETS['month']}> <{QB}slice> {slice_} .")
             facts += _measures(measures)
             lines.update(f"{observation} {_term(p)} {o} ." for p, o in facts)
         return lines
@@ -183,7 +204,8 @@ class CubeWriter:
 
 def _measures(measures: Measures) -> list[tuple[str, Literal]]:
     ties, scored, tenths, agreements, cents = measures
-    facts = [(AKG + "tieCount", _integer(ties)), (AKG + "agreementsSigned", _integer(agreements)),
+    facts = [(AKG + "tieCount", _integer(ties)), (AKG + "scoredTieCount", _integer(scored)),
+             (AKG + "agreementsSigned", _integer(agreements)),
              (AKG + "goldsteinSum", _decimal(Decimal(tenths) / 10)),
              (AKG + "usdValue", _decimal(Decimal(cents) / 100))]
     if scored:
