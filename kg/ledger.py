@@ -167,7 +167,8 @@ class Ledger:
         yield from self.db.execute("SELECT s, p, o FROM triple")
 
     def search(self, text: str, limit: int = 20, kinds: Iterable[str] = ()) -> list[tuple[str, str, str, float]]:
-        """(iri, kind, label, score) of the best matches, best first; every word counts as a prefix."""
+        """(iri, kind, label, score) of the best matches, best first (equal scores by IRI, so pages are stable);
+        every word counts as a prefix."""
         query = fts_query(text)
         if not query:
             return []
@@ -175,7 +176,7 @@ class Ledger:
         where = f" AND kind IN ({','.join('?' * len(kinds))})" if kinds else ""
         rows = self.db.execute(
             f"SELECT iri, kind, label, bm25(search, 0, 0, 10.0, 1.0) AS score FROM search "
-            f"WHERE search MATCH ?{where} ORDER BY score LIMIT ?", (query, *kinds, limit))
+            f"WHERE search MATCH ?{where} ORDER BY score, iri LIMIT ?", (query, *kinds, limit))
         return [(iri, kind, label, -score) for iri, kind, label, score in rows]
 
     def pending(self) -> list[tuple[int, StoreChange]]:

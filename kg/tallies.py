@@ -153,7 +153,8 @@ def recompute(select: Callable[[str], Iterable[Mapping[str, object]]]) -> dict[K
     for triples in graphs.values():
         for key, n in tallies(triples).items():
             totals[key] += n
-    for row in select(f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) {{ ?s a ?class FILTER(STRSTARTS(STR(?class), "
-                      f"'{AKG}')) FILTER NOT EXISTS {{ ?g a akg:Article GRAPH ?g {{ ?s a ?class }} }} }} GROUP BY ?class"):
+    entities = (f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) {{ ?s a ?class FILTER(STRSTARTS(STR(?class), '{AKG}')) "
+                "FILTER NOT EXISTS { ?g a akg:Article GRAPH ?g { ?s a ?class } } } GROUP BY ?class")
+    for row in select(entities):
         totals[("class", row["class"].value[len(AKG):], "")] += int(row["n"].value)  # type: ignore[attr-defined]
     return {key: n for key, n in totals.items() if n}
