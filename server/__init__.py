@@ -35,6 +35,7 @@ def create_app(settings: Settings, *, worker_initializer: Callable[[], None] | N
     from kg.config import queries_dir
     from server.canned import load_queries
     from server.iri_map import IriMap
+    from server.search import FullText
     from server.service import QueryService, ServiceError
     from server.views import api, article, export, health, linked_data, sparql, ties, ui
 
@@ -44,6 +45,7 @@ def create_app(settings: Settings, *, worker_initializer: Callable[[], None] | N
     app.extensions["kg.service"] = service
     app.extensions["kg.queries"] = load_queries(queries_dir())
     app.extensions["kg.iri_map"] = IriMap(settings.base_iri)
+    app.extensions["kg.fulltext"] = FullText(settings.store, service)
     for blueprint in (sparql.bp, api.bp, export.bp, linked_data.bp, health.bp, ui.bp, article.bp, ties.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(ServiceError, _error_response)

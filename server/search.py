@@ -1,0 +1,97 @@
+"""Search for the canned queries: the ledger's full-text index, or a labelled scan where a store has none.
+
+The writer keeps an SQLite FTS5 index of headlines, article text and entity
+names beside the store (`kg.ledger`), exact in the same write as the articles;
+ranked by bm25, a look-up takes milliseconds whatever the archive's size. A
+canned query cannot call SQLite, so `search-labels` declares a full-text
+parameter (`?_q_fts`, see `server.canned`) that this module resolves to the
+best-matching IRIs; SPARQL then adds their labels and kinds.
+
+A store without a ledger (a copy made with `kg export` and loaded elsewhere,
+or one written by other tools) has no index. Search then still works, by a
+substring scan over names, labels and headlines in a query worker (under the
+query timeout), which grows with the store: the server logs that once, and
+`FullText.indexed` lets pages say so.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from pyoxigraph import Literal
+
+from kg.ledger import LEDGER_FILE, Ledger, LedgerError, search_words
+from server.service import QueryService
+from server.sparql_text import replace_variables
+
+log = logging.getLogger("kg.server")
+
+#: The scan used without an index: every word of the text in a name, label, acronym or headline.
+_SCAN = """PREFIX akg: <https://w3id.org/astana-kg/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?resource (MAX(?score) AS ?best) WHERE {
+  VALUES (?class ?kind) { (akg:Person "Person") (akg:Country "Country") (akg:Organization "Organization")
+                          (akg:Place "Place") (akg:Article "Article") }
+  ?resource a ?class .
+  FILTER(?kind IN (?kinds))
+  { ?resource rdfs:label ?text } UNION { ?resource schema:name ?text }
+  UNION { ?resource schema:alternateName ?text } UNION { ?resource schema:headline ?text }
+  FILTER(?words)
+  # A name before a headline; text that starts with the first word, then a word in it that does.
+  BIND(LCASE(STR(?text)) AS ?lower)
+  BIND(CONCAT(" ", REPLACE(?lower, "[^a-z0-9\u00c0-\uffff]+", " ")) AS ?spaced)
+  BIND(IF(STRSTARTS(?lower, ?first), 3, IF(CONTAINS(?spaced, CONCAT(" ", ?first)), 2, 1))
+       + IF(?kind = "Article", 0, 3) AS ?score)
+} GROUP BY ?resource ORDER BY DESC(?best) ?resource LIMIT ?limit"""
+_KINDS = ("Person", "Country", "Organization", "Place", "Article")
+
+
+class FullText:
+    """Answers full-text parameters for one store; safe to share between the server's threads."""
+
+    def __init__(self, store: Path, service: QueryService) -> None:
+        self.path = store / LEDGER_FILE
+        self.service = service
+        self._ledger: Ledger | None = None
+        self._lock = threading.Lock()
+        self._warned = False
+
+    @property
+    def indexed(self) -> bool:
+        return self._open() is not None
+
+    def __call__(self, text: str, limit: int, kinds: tuple[str, ...] = ()) -> list[tuple[str, float]]:
+        """(IRI, score) of the best matches of `text`, best first: every word must match, as a prefix."""
+        ledger = self._open()
+        if ledger is None:
+            return self._scan(text, limit, kinds)
+        with self._lock:  # one SQLite connection, used by one thread at a time
+            return [(iri, score) for iri, _kind, _label, score in ledger.search(text, limit, kinds)]
+
+    def _open(self) -> Ledger | None:
+        """The ledger, opened read-only on first use (a store may get one after the server started)."""
+        if self._ledger is None and self.path.is_file():
+            with self._lock:
+                if self._ledger is None:
+                    try:
+                        self._ledger = Ledger(self.path, read_only=True)
+                    except LedgerError as error:
+                        log.warning("search: %s; falling back to scanning labels", error)
+        if self._ledger is None and not self._warned:
+            self._warned = True
+            log.warning("search: no full-text index at %s (the store was not written by `kg ingest`); "
+                        "searching scans names and headlines, which slows down as the store grows", self.path)
+        return self._ledger
+
+    def _scan(self, text: str, limit: int, kinds: tuple[str, ...]) -> list[tuple[str, float]]:
+        needles = [str(Literal(word.lower())) for word in search_words(text)]
+        if not needles:
+            return []
+        query = replace_variables(_SCAN, {
+            "kinds": ", ".join(str(Literal(kind)) for kind in kinds or _KINDS),
+            "words": " && ".join(f"CONTAINS(LCASE(STR(?text)), {needle})" for needle in needles),
+            "first": needles[0], "limit": str(int(limit))})
+        return [(row["resource"]["value"], float(row["best"]["value"])) for row in self.service.select(query)]
