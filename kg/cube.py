@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from pyoxigraph import Literal, NamedNode
@@ -132,6 +132,16 @@ def rollups(cells: Mapping[Key, Measures]) -> dict[tuple[str, ...], Measures]:
     return out
 
 
+def affected(deltas: Iterable[Key]) -> set[tuple[str, ...]]:
+    """The observations (keys as in `rollups`) whose values changed cells can change."""
+    keys: set[tuple[str, ...]] = set()
+    for a, b, month, tie_type in deltas:
+        keys |= {("pair", a, b), ("type", a, b, tie_type)}
+        if month:
+            keys.add(("month", a, b, month, tie_type))
+    return keys
+
+
 def months(cells: Mapping[Key, Measures]) -> dict[tuple[str, str], tuple[str, str]]:
     """First and last known month of each pair."""
     span: dict[tuple[str, str], tuple[str, str]] = {}
@@ -158,8 +168,11 @@ class CubeWriter:
                       f"{dataset} {_term(RDFS + 'label')} {Literal(_DATASET_LABELS[level], language='en')} ."]
         return lines
 
-    def triples(self, cells: Mapping[Key, Measures]) -> set[str]:
+    def triples(self, cells: Mapping[Key, Measures], only: Container[tuple[str, ...]] | None = None) -> set[str]:
         """The observations derived from `cells`, which must hold every cell of each pair they mention.
+
+        With `only` (keys as in `rollups`, see `affected`), just those observations: a write rewrites the
+        observations its cells change, not every month of every pair it touches.
 
         Each pair also gets a `qb:Slice` of cube/ties (`cube/slices/{A}-{B}`, listing its month
         observations: a pair's monthly series without searching the cube by country) and, on its
@@ -173,6 +186,8 @@ class CubeWriter:
                 breakdown[(a, b)].append((-measures[0], rest[0]))
         lines: set[str] = set()
         for key, measures in observations.items():
+            if only is not None and key not in only:
+                continue
             level, a, b, *rest = key
             path = "/".join((DATASETS[level], f"{a}-{b}", *rest))
             observation = f"<{self.base}{path}>"

@@ -170,7 +170,8 @@ class Writer:
         for key, measures in deltas.items():
             after[key] = cube.add(after.get(key, cube.ZERO), measures)
         self.ledger.set_cells({key: after[key] for key in deltas})
-        old, new = self.cube.triples(before), self.cube.triples(after)
+        only = cube.affected(deltas)
+        old, new = self.cube.triples(before, only), self.cube.triples(after, only)
         change.delete[self.cube_graph] = [line + "\n" for line in sorted(old - new)]
         change.insert[self.cube_graph] = [line + "\n" for line in sorted(new - old)]
 
