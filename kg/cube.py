@@ -9,7 +9,7 @@ cell is always the exact sum over the articles in the store. From the cells of
 a pair come three `qb:DataSet`s of observations in the cube graph:
 
 * `cube/ties`: one observation per pair × month × tie type;
-* `cube/pair-types`: per pair × tie type, all months together;
+* `cube/pair-types`: per pair × tie type, all months together, with the first and last month;
 * `cube/pairs`: per pair, with the first and last month;
 
 and per pair a `qb:Slice` of `cube/ties` listing the pair's month observations.
@@ -142,13 +142,14 @@ def affected(deltas: Iterable[Key]) -> set[tuple[str, ...]]:
     return keys
 
 
-def months(cells: Mapping[Key, Measures]) -> dict[tuple[str, str], tuple[str, str]]:
-    """First and last known month of each pair."""
-    span: dict[tuple[str, str], tuple[str, str]] = {}
-    for (a, b, month, _type), measures in cells.items():
+def months(cells: Mapping[Key, Measures]) -> dict[tuple[str, ...], tuple[str, str]]:
+    """First and last known month of each pair, (a, b), and of each pair and tie type, (a, b, type)."""
+    span: dict[tuple[str, ...], tuple[str, str]] = {}
+    for (a, b, month, tie_type), measures in cells.items():
         if month and measures[0] > 0:
-            first, last = span.get((a, b), (month, month))
-            span[(a, b)] = (min(first, month), max(last, month))
+            for key in ((a, b), (a, b, tie_type)):
+                first, last = span.get(key, (month, month))
+                span[key] = (min(first, month), max(last, month))
     return span
 
 
@@ -201,11 +202,11 @@ class CubeWriter:
                 lines.add(f"{slice_} <{QB}observation> {observation} .")
             if level in ("month", "type"):
                 facts.append((AKG + "tieType", Literal(rest[-1])))
+            if level in ("pair", "type") and (a, b, *rest) in span:
+                first, last = span[(a, b, *rest)]
+                facts.append((AKG + "firstMonth", Literal(first, datatype=NamedNode(XSD + "gYearMonth"))))
+                facts.append((AKG + "lastMonth", Literal(last, datatype=NamedNode(XSD + "gYearMonth"))))
             if level == "pair":
-                if (a, b) in span:
-                    first, last = span[(a, b)]
-                    facts.append((AKG + "firstMonth", Literal(first, datatype=NamedNode(XSD + "gYearMonth"))))
-                    facts.append((AKG + "lastMonth", Literal(last, datatype=NamedNode(XSD + "gYearMonth"))))
                 text = ", ".join(f"{kind} {-count}" for count, kind in sorted(breakdown[(a, b)]))
                 facts.append((AKG + "typeBreakdown", Literal(text)))
                 lines.update(f"{slice_} {_term(p)} {o} ." for p, o in (
