@@ -322,6 +322,8 @@ def test_search_without_an_index_scans_labels(tmp_path):
     running = start_server(store)
     try:
         assert not running.app.extensions["kg.fulltext"].indexed
+        page = requests.get(running.url + "/search", params={"q": "tokay"}, headers={"Accept": "text/html"}).text
+        assert "no full-text index" in page and 'href="/resource/person/kassym-jomart-tokayev"' in page
         found = rows(running, "search-labels", q="tokay")
         assert found[0]["resource"] == BASE + "person/kassym-jomart-tokayev"
         assert {r["kind"] for r in rows(running, "search-labels", q="tokayev", kind="Article")} == {"Article"}

@@ -85,7 +85,9 @@ def search() -> str:
     """Full search results: the page the search box submits to without JavaScript (or on Enter)."""
     q = request.args.get("q", "").strip()
     results = canned_rows("search-labels", q=q) if q else []
-    return render_template("search.html", title=f"Search: {q}" if q else "Search", q=q, results=results)
+    indexed = current_app.extensions["kg.fulltext"].indexed
+    return render_template("search.html", title=f"Search: {q}" if q else "Search", q=q, results=results,
+                           indexed=indexed)
 
 
 @bp.route("/query")
