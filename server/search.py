@@ -1,4 +1,4 @@
-"""Search for the canned queries: the ledger's full-text index, or a labelled scan where a store has none.
+"""Search for the canned queries: the ledger's full-text index, or a scan of the labels where a store has none.
 
 The writer keeps an SQLite FTS5 index of headlines, article text and entity
 names beside the store (`kg.ledger`), exact in the same write as the articles;
