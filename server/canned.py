@@ -16,8 +16,8 @@ Optional parameters that are not given stay unbound, so queries test them with
 
 A `_fts` parameter is text to look up in the full-text index (see
 `server.search`), and stands for the rows of a VALUES block: in
-`VALUES (?resource ?rank) { ?_q_fts }` it becomes one `(<iri> score)` row per
-match, best first, as many as the requested page needs, restricted to the kind
+`VALUES (?resource ?rank) { ?_q_fts }` it becomes one `(<iri> rank)` row per
+match (rank 1 the best), as many as the requested page needs, restricted to the kind
 given as the query's `kind` parameter if it has one. Only IRIs minted from the
 index are written into the query, never the text itself.
 """
@@ -58,22 +58,20 @@ _LEXICAL = {
     "string": r".*",
 }
 _SUFFIX = re.compile(r"^(?P<name>.+?)(?:_(?P<type>iri|number|literal|fts|xsd_[A-Za-z]+|[a-z]{2}))?$")
-#: Looks text up in a full-text index: (text, at most this many, of these kinds or all) → (IRI, score), best first.
-FullText = Callable[[str, int, tuple[str, ...]], list[tuple[str, float]]]
+#: Looks text up in a full-text index: (text, at most this many, of these kinds or all) → (IRI, rank), best first.
+FullText = Callable[[str, int, tuple[str, ...]], list[tuple[str, int]]]
 #: Matches a full-text parameter asks for at most (the pages a client can reach).
 MAX_MATCHES = 1000
 
 
 @dataclass(frozen=True)
 class Matches:
-    """A full-text parameter's value: rows `(<iri> score)` of a VALUES block, written as SPARQL terms."""
+    """A full-text parameter's value: rows `(<iri> rank)` of a VALUES block, written as SPARQL terms."""
 
-    hits: tuple[tuple[str, float], ...]
+    hits: tuple[tuple[str, int], ...]
 
     def __str__(self) -> str:
-        double = pyoxigraph.NamedNode(XSD + "double")
-        return " ".join(f"({pyoxigraph.NamedNode(iri)} {pyoxigraph.Literal(repr(float(score)), datatype=double)})"
-                        for iri, score in self.hits)
+        return " ".join(f"({pyoxigraph.NamedNode(iri)} {pyoxigraph.Literal(int(rank))})" for iri, rank in self.hits)
 
 
 @dataclass(frozen=True)

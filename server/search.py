@@ -1,17 +1,19 @@
 """Search for the canned queries: the ledger's full-text index, or a scan of the labels where a store has none.
 
-The writer keeps an SQLite FTS5 index of headlines, article text and entity
-names beside the store (`kg.ledger`), exact in the same write as the articles;
-ranked by bm25, a look-up takes milliseconds whatever the archive's size. A
-canned query cannot call SQLite, so `search-labels` declares a full-text
-parameter (`?_q_fts`, see `server.canned`) that this module resolves to the
-best-matching IRIs; SPARQL then adds their labels and kinds.
+The writer keeps SQLite FTS5 indexes of entity names and of headlines and
+article text beside the store (`kg.ledger`), exact in the same write as the
+articles; a look-up reads only as many matches as the page shows, whatever
+the archive's size (`Ledger.search` gives the order). A canned query cannot
+call SQLite, so `search-labels` declares a full-text parameter (`?_q_fts`, see
+`server.canned`) that this module resolves to the best-matching IRIs, each
+with its rank (1 for the best); SPARQL then adds their labels and kinds.
 
 A store without a ledger (a copy made with `kg export` and loaded elsewhere,
-or one written by other tools) has no index. Search then still works, by a
-substring scan over names, labels and headlines in a query worker (under the
-query timeout), which grows with the store: the server logs that once, and
-`FullText.indexed` lets pages say so.
+or one written by other tools) has no index, and a ledger an older release
+wrote cannot be searched until the next write upgrades it. Search then still
+works, by a substring scan over names, labels and headlines in a query worker
+(under the query timeout), which grows with the store: the server logs that
+once, and `FullText.indexed` lets pages say so.
 """
 
 from __future__ import annotations
@@ -61,15 +63,25 @@ class FullText:
 
     @property
     def indexed(self) -> bool:
-        return self._open() is not None
-
-    def __call__(self, text: str, limit: int, kinds: tuple[str, ...] = ()) -> list[tuple[str, float]]:
-        """(IRI, score) of the best matches of `text`, best first: every word must match, as a prefix."""
         ledger = self._open()
         if ledger is None:
-            return self._scan(text, limit, kinds)
-        with self._lock:  # one SQLite connection, used by one thread at a time
-            return [(iri, score) for iri, _kind, _label, score in ledger.search(text, limit, kinds)]
+            return False
+        with self._lock:
+            return ledger.searchable
+
+    def __call__(self, text: str, limit: int, kinds: tuple[str, ...] = ()) -> list[tuple[str, int]]:
+        """(IRI, rank) of the best matches of `text`, best first (rank 1): every word must match, as a prefix."""
+        ledger = self._open()
+        found = None
+        if ledger is not None:
+            with self._lock:  # one SQLite connection, used by one thread at a time
+                try:
+                    found = [iri for iri, _kind, _label in ledger.search(text, limit, kinds)]
+                except LedgerError as error:  # written by an older release, not yet upgraded
+                    self._warn(f"search: {error}; scanning labels until then")
+        if found is None:
+            found = self._scan(text, limit, kinds)
+        return [(iri, rank) for rank, iri in enumerate(found, start=1)]
 
     def _open(self) -> Ledger | None:
         """The ledger, opened read-only on first use (a store may get one after the server started)."""
@@ -80,13 +92,17 @@ class FullText:
                         self._ledger = Ledger(self.path, read_only=True)
                     except LedgerError as error:
                         log.warning("search: %s; falling back to scanning labels", error)
-        if self._ledger is None and not self._warned:
-            self._warned = True
-            log.warning("search: no full-text index at %s (the store was not written by `kg ingest`); "
-                        "searching scans names and headlines, which slows down as the store grows", self.path)
+        if self._ledger is None:
+            self._warn(f"search: no full-text index at {self.path} (the store was not written by `kg ingest`); "
+                       "searching scans names and headlines, which slows down as the store grows")
         return self._ledger
 
-    def _scan(self, text: str, limit: int, kinds: tuple[str, ...]) -> list[tuple[str, float]]:
+    def _warn(self, message: str) -> None:
+        if not self._warned:
+            self._warned = True
+            log.warning("%s", message)
+
+    def _scan(self, text: str, limit: int, kinds: tuple[str, ...]) -> list[str]:
         needles = [str(Literal(word.lower())) for word in search_words(text)]
         if not needles:
             return []
@@ -94,4 +110,4 @@ class FullText:
             "kinds": ", ".join(str(Literal(kind)) for kind in kinds or _KINDS),
             "words": " && ".join(f"CONTAINS(LCASE(STR(?text)), {needle})" for needle in needles),
             "first": needles[0], "limit": str(int(limit))})
-        return [(row["resource"]["value"], float(row["best"]["value"])) for row in self.service.select(query)]
+        return [row["resource"]["value"] for row in self.service.select(query)]

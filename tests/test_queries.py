@@ -21,6 +21,7 @@ import pytest
 import requests
 
 from fixtures import server_articles, synthetic
+from fixtures.old_ledger import downgrade
 from fixtures.server_harness import start_server
 from kg import cube
 from kg.config import Settings
@@ -301,8 +302,7 @@ def test_search_ranks_an_exact_headline_first_and_finds_names_by_prefix(server, 
     headline = select(db, f"SELECT ?h {{ <{BASE}article/syn-3-17> schema:headline ?h }}")[0]["h"]
     found = rows(server, "search-labels", q=headline)
     assert found[0]["resource"] == BASE + "article/syn-3-17" and found[0]["kind"] == "Article"
-    ranks = [float(r["rank"]) for r in found]
-    assert ranks == sorted(ranks, reverse=True)
+    assert [int(r["rank"]) for r in found] == list(range(1, len(found) + 1))
     name = select(db, "SELECT ?n { ?p a akg:Person ; schema:name ?n } ORDER BY ?n LIMIT 1")[0]["n"]
     first, last = name.split()[:2]
     person = rows(server, "search-labels", q=f"{first} {last[:4]}", kind="Person")
@@ -311,6 +311,10 @@ def test_search_ranks_an_exact_headline_first_and_finds_names_by_prefix(server, 
     assert rows(server, "search-labels", q="kazak", kind="Country")[0]["resource"] == BASE + "country/KZ"
     pages = [rows(server, "search-labels", q="kazakhstan", page=str(n)) for n in (1, 2)]
     assert len(pages[0]) == 20 and not {r["resource"] for r in pages[0]} & {r["resource"] for r in pages[1]}
+    assert [int(r["rank"]) for r in pages[0] + pages[1]] == list(range(1, 21 + len(pages[1])))
+    kinds = [r["kind"] for r in pages[0] + pages[1]]  # entities first, then articles
+    assert kinds[0] == "Country" and "Article" in kinds and "Article" not in kinds[:kinds.index("Article")]
+    assert set(kinds[kinds.index("Article"):]) == {"Article"}
     assert rows(server, "search-labels", q='" OR * } DROP ALL') == []  # text never reaches SPARQL or FTS syntax
 
 
@@ -330,6 +334,25 @@ def test_search_without_an_index_scans_labels(tmp_path):
     finally:
         running.stop()
         shutil.rmtree(store)
+
+
+def test_search_scans_labels_until_a_write_upgrades_an_old_ledger(tmp_path, caplog):
+    store = server_articles.build(tmp_path / "store")
+    downgrade(store / LEDGER_FILE)  # as the previous release left it
+    running = start_server(store)
+    try:
+        fulltext = running.app.extensions["kg.fulltext"]
+        assert not fulltext.indexed
+        assert rows(running, "search-labels", q="tokay")[0]["resource"] == BASE + "person/kassym-jomart-tokayev"
+        assert "the next write (kg ingest, kg remove, kg watch) upgrades it" in caplog.text
+        with open_writer(Settings.build(store=store)):
+            pass
+        assert fulltext.indexed  # the same server, without a restart
+        found = rows(running, "search-labels", q="tokay")
+        assert found[0]["resource"] == BASE + "person/kassym-jomart-tokayev"
+        assert [int(r["rank"]) for r in found] == list(range(1, len(found) + 1))
+    finally:
+        running.stop()
 
 
 # -- the server fixture ---------------------------------------------------------------------------
