@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 
+import pyoxigraph
 from pyoxigraph import Literal, NamedNode
 
 from kg.vocab import AKG, QB, RDF, RDFS, SCHEMA, XSD
@@ -79,7 +80,7 @@ def contributions(triples: Iterable[tuple[NamedNode, NamedNode, object]],
         about[subject.value][predicate.value].append(obj)
     fallback = published.isoformat() if published else None
     cells: dict[Key, Measures] = {}
-    for tie, facts in about.items():
+    for facts in about.values():
         if NamedNode(AKG + "Tie") not in facts.get(RDF + "type", ()):
             continue
         countries = sorted(node.value.rsplit("/", 1)[-1] for node in facts.get(AKG + "between", ()))
@@ -192,7 +193,8 @@ class CubeWriter:
             level, a, b, *rest = key
             path = "/".join((DATASETS[level], f"{a}-{b}", *rest))
             observation = f"<{self.base}{path}>"
-            facts = [(RDF + "type", NamedNode(QB + "Observation")),
+            facts: list[tuple[str, NamedNode | Literal]] = [
+                     (RDF + "type", NamedNode(QB + "Observation")),
                      (QB + "dataSet", NamedNode(self.base + DATASETS[level])),
                      (AKG + "firstCountry", NamedNode(f"{self.base}country/{a}")),
                      (AKG + "secondCountry", NamedNode(f"{self.base}country/{b}"))]
@@ -245,19 +247,18 @@ def _decimal(value: Decimal) -> Literal:
 
 # -- from scratch ---------------------------------------------------------------------------------
 
-def recompute(select: Callable[[str], Iterable[Mapping[str, object]]]) -> dict[Key, Measures]:
+def recompute(select: Callable[[str], Iterable[pyoxigraph.QuerySolution]]) -> dict[Key, Measures]:
     """The cells as a from-scratch aggregation of every tie in the store (for checks, not for serving).
 
-    `select(query)` runs a SELECT over the union of the graphs and yields rows
-    of pyoxigraph terms by variable name.
+    `select(query)` runs a SELECT over the union of the graphs (`KnowledgeStore.select`).
     """
     per_article: dict[str, set] = defaultdict(set)
     published: dict[str, dt.date | None] = {}
     for row in select(_TIES_QUERY):
-        article = row["article"].value  # type: ignore[attr-defined]
+        article = str(row["article"].value)
         per_article[article].add((row["s"], row["p"], row["o"]))
         date = row["published"]
-        published[article] = dt.date.fromisoformat(date.value) if date is not None else None  # type: ignore[attr-defined]
+        published[article] = dt.date.fromisoformat(date.value) if date is not None else None
     cells: dict[Key, Measures] = {}
     for article, triples in per_article.items():
         for key, measures in contributions(triples, published[article]).items():

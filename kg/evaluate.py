@@ -36,10 +36,12 @@ import json
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+
+import pyoxigraph
 
 from kg.config import Settings
 from kg.ingest import ingest
@@ -130,8 +132,11 @@ def read_predictions(store: KnowledgeStore, graphs: Iterable[str]) -> dict[str, 
     """What each article graph says, keyed by graph IRI."""
     found = {graph: Predicted() for graph in graphs}
 
-    def rows(query: str):
-        for solution in store.oxigraph.query(_PREFIXES + query, use_default_graph_as_union=True):
+    def rows(query: str) -> Iterator[tuple[Predicted, pyoxigraph.QuerySolution]]:
+        solutions = store.oxigraph.query(_PREFIXES + query, use_default_graph_as_union=True)
+        if not isinstance(solutions, pyoxigraph.QuerySolutions):
+            raise TypeError(f"not a SELECT query: {query[:60]!r}")
+        for solution in solutions:
             graph = solution["g"].value
             if graph in found:
                 yield found[graph], solution

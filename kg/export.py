@@ -1,8 +1,8 @@
 """Serialise the store: every format the CLI and the server offer, from pyoxigraph.
 
-Quad formats (N-Quads, TriG, JSON-LD) keep one named graph per article;
-triple formats (Turtle, N-Triples, RDF/XML) carry the union of the graphs, each
-statement once.
+Quad formats (N-Quads, TriG, JSON-LD) keep the named graphs (one per article,
+the entities, the tie cube, the ontology); triple formats (Turtle, N-Triples,
+RDF/XML) carry their union.
 """
 
 from __future__ import annotations
@@ -27,15 +27,13 @@ FORMATS = {
 
 
 def statements(quads: Iterable[pyoxigraph.Quad], keep_graphs: bool) -> Iterator:
-    """Quads as they are, or their triples once each."""
+    """Quads as they are, or their triples, streamed: the writer states each triple in one graph only, so a
+    triple format needs no memory of what it already wrote (a store of any size exports in constant memory)."""
     if keep_graphs:
         yield from quads
         return
-    seen: set[pyoxigraph.Triple] = set()
     for quad in quads:
-        if quad.triple not in seen:
-            seen.add(quad.triple)
-            yield quad.triple
+        yield quad.triple
 
 
 def write(quads: Iterable[pyoxigraph.Quad], format_name: str, output: BinaryIO) -> None:

@@ -27,11 +27,12 @@ from typing import Any, Protocol
 
 from kg.config import Settings
 from kg.iris import article_key
-from kg.ledger import LEDGER_FILE, Ledger, LedgerError
+from kg.ledger import LEDGER_FILE, Ledger
 from kg.pipeline import Failure, Pipeline, fingerprint
 from kg.readers import Article, InputError
 from kg.records import ArticleRecord, content_hash
-from kg.store import KnowledgeStore, StoreError
+from kg.store import StoreError
+from kg.stores import open_backend
 from kg.writer import Writer
 
 log = logging.getLogger("kg.ingest")
@@ -76,18 +77,13 @@ class Progress(Protocol):
 @contextmanager
 def open_writer(settings: Settings) -> Iterator[Writer]:
     """The store and its ledger, opened for writing (one writer at a time), with any crashed batch finished."""
-    store = KnowledgeStore(settings.store)
-    try:
+    with open_backend(settings) as backend:
         ledger = Ledger(settings.store / LEDGER_FILE)
         try:
-            if ledger.meta("ontology") is None and any(True for _ in store.oxigraph.named_graphs()):
-                raise LedgerError(f"{settings.store} was written by an earlier release of kg without a ledger; "
-                                  "ingest into a new store (--store)")
-            yield Writer(store, ledger, settings.base_iri)
+            backend.adopt(ledger)
+            yield Writer(backend, ledger, settings.base_iri)
         finally:
             ledger.close()
-    finally:
-        store.close()
 
 
 def article_iri(settings: Settings, article: Article) -> str:

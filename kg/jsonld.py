@@ -114,4 +114,7 @@ def compact_bytes(expanded_json: bytes) -> bytes:
 
 def serialize(statements: Iterable[pyoxigraph.Quad] | Iterable[pyoxigraph.Triple]) -> bytes:
     """Triples or quads as compacted JSON-LD; named graphs stay named graphs."""
-    return compact_bytes(pyoxigraph.serialize(statements, format=pyoxigraph.RdfFormat.JSON_LD))
+    expanded = pyoxigraph.serialize(statements, format=pyoxigraph.RdfFormat.JSON_LD)
+    if expanded is None:  # pyoxigraph returns None only when given an output to write to
+        raise RuntimeError("pyoxigraph.serialize returned no bytes")
+    return compact_bytes(expanded)

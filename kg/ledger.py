@@ -197,7 +197,7 @@ class Ledger:
 
     def cells(self) -> dict[cube.Key, cube.Measures]:
         """Every cube cell (for checks; the writer reads only the pairs it touches)."""
-        return {tuple(row[:4]): tuple(row[4:]) for row in self.db.execute("SELECT * FROM cell")}  # type: ignore[misc]
+        return {tuple(row[:4]): tuple(row[4:]) for row in self.db.execute("SELECT * FROM cell")}
 
     def entity_triples(self) -> Iterator[Triple]:
         yield from self.db.execute("SELECT s, p, o FROM triple")
@@ -244,12 +244,18 @@ class Ledger:
             wanted = limit - len(found)
             if wanted <= 0:
                 break
-            for doc, iri, label in self.db.execute("SELECT rowid, iri, label FROM search WHERE search MATCH ? "
-                                                   "ORDER BY rowid DESC LIMIT ?", (tier, wanted + len(seen))).fetchall():
+            rows = self.db.execute("SELECT rowid, iri, label FROM search WHERE search MATCH ? ORDER BY rowid DESC "
+                                   "LIMIT ?", (tier, wanted + len(seen))).fetchall()
+            for doc, iri, label in rows:
                 if doc not in seen and len(found) < limit:
                     seen.add(doc)
                     found.append((iri, "Article", label))
         return found
+
+    def matches(self, text: str, limit: int, kinds: tuple[str, ...] = ()) -> list[tuple[str, int]]:
+        """`search` as a canned query's full-text parameter takes it (`server.canned.FullText`): (iri, rank), rank 1
+        the best. Pass it to `CannedQuery.bind` to run `search-labels` on any store written with this ledger."""
+        return ranked(iri for iri, _kind, _label in self.search(text, limit, kinds))
 
     def pending(self) -> list[tuple[int, StoreChange]]:
         return [(row[0], StoreChange.loads(row[1])) for row in self.db.execute("SELECT id, payload FROM pending")]
@@ -288,7 +294,7 @@ class Ledger:
         triples: dict[Triple, int] = {}
         for triple_id in ids:
             found = self.db.execute("SELECT s, p, o FROM triple WHERE id = ?", (triple_id,)).fetchone()
-            triples[tuple(found)] = -1  # type: ignore[index]
+            triples[tuple(found)] = -1
         return Forgotten(triples, _cells_from_json(row[1]), {tuple(key): n for *key, n in json.loads(row[2])})
 
     def remember_article(self, iri: str, hash_: str, source: str, triples: Iterable[Triple],
@@ -353,7 +359,7 @@ class Ledger:
         cells: dict[cube.Key, cube.Measures] = {}
         for a, b in pairs:
             for row in self.db.execute("SELECT * FROM cell WHERE a = ? AND b = ?", (a, b)):
-                cells[tuple(row[:4])] = tuple(row[4:])  # type: ignore[index]
+                cells[tuple(row[:4])] = tuple(row[4:])
         return cells
 
     def tallies(self, keys: Iterable[TallyKey]) -> dict[TallyKey, int]:
@@ -393,6 +399,11 @@ def fts_query(words: Iterable[str], prefix: bool = True) -> str:
     return " ".join(f'"{word}"{star}' for word in words)
 
 
+def ranked(iris: Iterable[str]) -> list[tuple[str, int]]:
+    """IRIs best first, each with its rank (1 the best)."""
+    return [(iri, rank) for rank, iri in enumerate(iris, start=1)]
+
+
 def _literal_text(term: str) -> str:
     """The lexical form of an N-Triples literal (names are plain or language-tagged strings)."""
     if not term.startswith('"'):
@@ -405,4 +416,4 @@ def _cells_to_json(cells: Mapping[cube.Key, cube.Measures]) -> str:
 
 
 def _cells_from_json(text: str) -> dict[cube.Key, cube.Measures]:
-    return {tuple(row[:4]): tuple(row[4:]) for row in json.loads(text)}  # type: ignore[misc]
+    return {tuple(row[:4]): tuple(row[4:]) for row in json.loads(text)}

@@ -21,7 +21,7 @@ from decimal import Decimal
 from pyoxigraph import Literal, NamedNode
 
 from kg import vocab
-from kg.extraction import Amount, Evidence, Extraction, PartialDate, Role, Tie
+from kg.extraction import Amount, Event, Evidence, Extraction, PartialDate, Role, Tie
 from kg.gazetteer import Gazetteer
 from kg.iris import article_key, slugify
 from kg.readers import Article
@@ -99,6 +99,9 @@ class GraphBuilder:
         for event in ex.events:
             if event.place:
                 yield from self._place(event.place, event.place_country)
+        if ex.article.publisher:
+            yield from self._named(self.iri("organization", slugify(ex.article.publisher)), "Organization",
+                                   ex.article.publisher)
 
     # -- the article and what it mentions ---------------------------------
     def article_triples(self, ex: Extraction, article_iri: NamedNode) -> Iterator[tuple]:
@@ -115,6 +118,12 @@ class GraphBuilder:
             yield article_iri, schema("url"), NamedNode(article.url)
         if article.id:
             yield article_iri, schema("identifier"), Literal(article.id)
+        if article.publisher:  # the outlet, an organisation like any other (not a mention); described with them
+            yield article_iri, schema("publisher"), self.iri("organization", slugify(article.publisher))
+        if article.origin and article.origin.startswith(("http://", "https://")):  # the feed or sitemap, not a file
+            yield article_iri, prov("hadPrimarySource"), NamedNode(article.origin)
+        if article.language:
+            yield article_iri, schema("inLanguage"), Literal(article.language)
         if ex.text.dateline:
             yield article_iri, schema("dateline"), Literal(ex.text.dateline)
         yield from self._context(ex, article_iri)
@@ -290,15 +299,19 @@ class GraphBuilder:
         event's own NIF string, already described by the event.
         """
         slug = article_slug(ex.article)
+        event: Event | None
         if tie.event is not None:
             event, owner = ex.events[tie.event], self.iri("event", f"{slug}-{tie.event + 1}")
             key, tie_type, evidence = f"e{tie.event + 1}", event.type, event.evidence
-        else:
+        elif tie.agreement is not None:
             agreement = ex.agreements[tie.agreement]
             owner = self.iri("agreement", self._agreement_key(ex, tie.agreement + 1))
             event = next((e for e in sorted(ex.events, key=lambda e: e.type != "AgreementSigning")
                           if e.agreement == tie.agreement), None)
             key, tie_type, evidence = f"a{tie.agreement + 1}", "Agreement", agreement.evidence
+        else:
+            raise ValueError(f"tie {tie.source}-{tie.target} of {ex.article.source} has neither an event nor "
+                             "an agreement")
         iri = self.iri("tie", f"{slug}-{key}-{tie.source}-{tie.target}")
         source, target = self.iri("country", tie.source), self.iri("country", tie.target)
         yield iri, RDF_TYPE, akg("Tie")

@@ -18,6 +18,7 @@ from pathlib import Path
 import spacy
 from spacy.attrs import IS_SPACE
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
 from kg.gazetteer import load_gazetteer
@@ -67,6 +68,8 @@ def build_pipeline(model: str) -> Language:
         before="ner" if "ner" in nlp.pipe_names else None,
         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True},
     )
+    if not isinstance(ruler, EntityRuler):
+        raise TypeError(f"spaCy's entity_ruler factory made a {type(ruler).__name__}, not an EntityRuler")
     ruler.add_patterns(load_gazetteer().ruler_patterns())
     return nlp
 

@@ -48,9 +48,11 @@ def content_hash(article: Article, fingerprint: str) -> str:
     An article whose hash is already in the store is skipped as unchanged; a new
     release, another model or base IRI (the fingerprint) re-reads everything.
     """
+    # Only what the graph records: the same article read again from another local file is unchanged.
+    origin = article.origin if article.origin and article.origin.startswith(("http://", "https://")) else None
     fields = [fingerprint, article.title, article.text, article.id, article.url,
-              article.published.isoformat() if article.published else None,
-              getattr(article, "publisher", None), getattr(article, "origin", None)]
+              article.published.isoformat() if article.published else None, article.publisher, origin,
+              article.language]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -58,7 +60,7 @@ def build_record(builder: GraphBuilder, extraction: Extraction, fingerprint: str
     article = extraction.article
     iri = builder.article_iri(article)
     counts = (len(extraction.persons) + len(extraction.countries) + len(extraction.organizations),
-              len(extraction.events), len(extraction.agreements), len(getattr(extraction, "ties", ())))
+              len(extraction.events), len(extraction.agreements), len(extraction.ties))
     return assemble(article, iri, builder.article_triples(extraction, iri), builder.entity_triples(extraction),
                     fingerprint, counts)
 

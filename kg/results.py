@@ -18,15 +18,22 @@ _RESULT_FORMATS = {
 
 
 def write_results(results, fmt: str, out: TextIO) -> None:
-    """SELECT/ASK results in `fmt`; CONSTRUCT/DESCRIBE results always as Turtle."""
-    if isinstance(results, pyoxigraph.QueryTriples):
-        out.write(pyoxigraph.serialize(results, format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES).decode())
+    """SELECT/ASK results in `fmt`; CONSTRUCT/DESCRIBE results (any iterable of triples) always as Turtle."""
+    if not isinstance(results, (pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean)):
+        out.write(_text(pyoxigraph.serialize(results, format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)))
         return
     if fmt == "table":
         out.write(table(results))
         return
-    out.write(results.serialize(format=_RESULT_FORMATS[fmt]).decode())
+    out.write(_text(results.serialize(format=_RESULT_FORMATS[fmt])))
     out.write("\n")
+
+
+def _text(serialized: bytes | None) -> str:
+    """What pyoxigraph serialized to bytes: it returns None only when given an output to write to."""
+    if serialized is None:
+        raise RuntimeError("pyoxigraph serialized nothing")
+    return serialized.decode()
 
 
 def short(term) -> str:
@@ -48,7 +55,7 @@ def table(results) -> str:
     rows = [[short(solution[name]) for name in names] for solution in results]
     widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
     out = io.StringIO()
-    line = lambda cells: "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths)).rstrip() + "\n"  # noqa: E731
+    line = lambda cells: "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"  # noqa: E731
     out.write(line(names))
     out.write(line(["-" * w for w in widths]))
     for row in rows:

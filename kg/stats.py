@@ -1,18 +1,19 @@
-"""What the store holds, read from the statistics the writer maintains (`kg.tallies`).
+"""What the store holds, read from the statistics the writer maintains (`kg.tallies`), wherever the store is.
 
 Counting with SPARQL (`COUNT(DISTINCT ?x)` per class) reads every resource of
 the class, so `kg stats` would grow with the archive; the statistics graph
-holds the totals, one observation per class, kept exact on every write.
-Events are the resources of the `akg:Event` subclasses (ties carry
-`akg:cameoCode` too, so the code cannot tell them apart).
+holds the totals, one observation per class, kept exact on every write. It is
+read through `kg.stores.QueryEngine`, so the embedded store and a remote one
+answer alike. Events are the resources of the `akg:Event` subclasses (ties
+carry `akg:cameoCode` too, so the code cannot tell them apart).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kg.store import KnowledgeStore
-from kg.vocab import EVENT_TYPES, PREFIXES
+from kg.stores import QueryEngine
+from kg.vocab import EVENT_TYPES
 
 #: What `kg stats` lists first, by the class counted.
 LISTED = (("articles", "Article"), ("persons", "Person"), ("countries", "Country"),
@@ -22,13 +23,12 @@ _COUNTS = """SELECT ?class ?n {
         akg:resourceCount ?n }"""
 
 
-def counts(store: KnowledgeStore) -> dict[str, int]:
+def counts(store: QueryEngine) -> dict[str, int]:
     """Resources per akg: class, by local name (classes without resources are absent)."""
-    solutions = store.oxigraph.query(_COUNTS, use_default_graph_as_union=True, prefixes=PREFIXES)
-    return {row["class"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in solutions}
+    return {row["class"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in store.select(_COUNTS)}
 
 
-def collect(store: KnowledgeStore) -> Iterator[tuple[str, int]]:
+def collect(store: QueryEngine) -> Iterator[tuple[str, int]]:
     """(label, count) pairs: articles and entities, then events, in total and by type (most frequent first)."""
     found = counts(store)
     for label, cls in LISTED:

@@ -16,13 +16,15 @@ not at all; `kg.writer` makes batches of them crash-safe.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
 import rdflib
 from oxrdflib import OxigraphStore
 
-from kg.ledger import StoreChange
+from kg.ledger import Ledger, LedgerError, StoreChange
+from kg.vocab import PREFIXES
 
 GENERATION_FILE = "kg-generation"
 
@@ -60,6 +62,46 @@ class KnowledgeStore:
     def __len__(self) -> int:
         return len(self.oxigraph)
 
+    @property
+    def description(self) -> str:
+        return f"the embedded store {self.path}"
+
+    def own_graphs(self, variable: str = "?g") -> str:
+        """A SPARQL expression true for the graphs the writer writes: every graph of an embedded store."""
+        return "true"
+
+    def query(self, text: str, *, timeout: float | None = None, prefixes: bool = False, union: bool = True
+              ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
+        """Evaluate a query over the union of the named graphs, or over its own `FROM` dataset (not `union`:
+        Oxigraph ignores `FROM` when told to use the union), in this process (`timeout` is not enforced here:
+        pyoxigraph cannot stop a query; the server runs queries in worker processes it can kill)."""
+        return self.oxigraph.query(text, use_default_graph_as_union=union, prefixes=PREFIXES if prefixes else None)
+
+    def graph_names(self) -> list[str]:
+        return sorted(graph.value for graph in self.oxigraph.named_graphs() if isinstance(graph, pyoxigraph.NamedNode))
+
+    def quads(self, graph: str | None = None) -> Iterator[pyoxigraph.Quad]:
+        """Every quad of one named graph, or of the whole store."""
+        return self.oxigraph.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph) if graph else None)
+
+    def adopt(self, ledger: Ledger) -> None:
+        """Refuse a store that holds graphs its ledger does not know (written by a release without a ledger)."""
+        if ledger.meta("ontology") is None and any(True for _ in self.oxigraph.named_graphs()):
+            raise LedgerError(f"{self.path} was written by an earlier release of kg without a ledger; "
+                              "ingest into a new store (--store)")
+
+    def select(self, query: str) -> Iterator[pyoxigraph.QuerySolution]:
+        """Rows of a SELECT over the union of the graphs, with the project's prefixes predeclared."""
+        result = self.oxigraph.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)
+        if not isinstance(result, pyoxigraph.QuerySolutions):
+            raise TypeError(f"not a SELECT query: {query[:60]!r}")
+        return iter(result)
+
+    def count(self, query: str) -> int:
+        """The single number a `SELECT (COUNT(…) AS ?n)` query returns."""
+        term = next(self.select(query))["n"]
+        return int(term.value) if term is not None else 0
+
     def apply(self, change: StoreChange) -> None:
         """Apply a batch's change in one transaction: drop graphs, replace graphs, delete, then insert triples."""
         if self.read_only:
@@ -73,10 +115,15 @@ class KnowledgeStore:
 
     def bump_generation(self) -> None:
         """Tell read-only openers (the server) that they should re-open to see new data."""
-        target = self.path / GENERATION_FILE
-        scratch = target.with_suffix(".tmp")
-        scratch.write_text(str(self.generation() + 1))
-        os.replace(scratch, target)
+        bump_generation(self.path)
+
+
+def bump_generation(path: Path) -> None:
+    """Count a write in a store's (or a remote store's state) directory, atomically."""
+    target = path / GENERATION_FILE
+    scratch = target.with_suffix(".tmp")
+    scratch.write_text(str(read_generation(path) + 1))
+    os.replace(scratch, target)
 
 
 def sparql_update(change: StoreChange) -> str:

@@ -31,7 +31,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, QuerySolution
 
 from kg.vocab import AKG, EVENT_TYPES, QB, RDF, RDFS, SCHEMA, XSD
 
@@ -108,19 +108,20 @@ class StatsWriter:
                 entities[first][kind] = count
             elif count > 0:
                 level = "classes" if kind == "class" else "days" if second else "undated"
-                facts = [(AKG + "countedClass", NamedNode(AKG + first))]
+                facts: list[tuple[str, NamedNode | Literal]] = [(AKG + "countedClass", NamedNode(AKG + first))]
                 if level == "days":
                     facts.append((AKG + "date", Literal(second, datatype=NamedNode(XSD + "date"))))
                 path = "/".join((first, second) if second else (first,))
-                lines |= self._observation(level, path, facts + [(AKG + "resourceCount", _integer(count))])
+                lines |= self._observation(level, path, [*facts, (AKG + "resourceCount", _integer(count))])
         for entity, counts in entities.items():
             mentions, ties = counts.get("mentions", 0), counts.get("ties", 0)
             if mentions > 0 or ties > 0:
-                facts = [(AKG + "entity", NamedNode(entity)), (AKG + "mentionCount", _integer(mentions)),
-                         (AKG + "mentionTier", _integer(mentions.bit_length()))]
+                described: list[tuple[str, NamedNode | Literal]] = [
+                    (AKG + "entity", NamedNode(entity)), (AKG + "mentionCount", _integer(mentions)),
+                    (AKG + "mentionTier", _integer(mentions.bit_length()))]
                 if ties > 0:
-                    facts.append((AKG + "tieCount", _integer(ties)))
-                lines |= self._observation("entities", self._local(entity), facts)
+                    described.append((AKG + "tieCount", _integer(ties)))
+                lines |= self._observation("entities", self._local(entity), described)
         return lines
 
     def _observation(self, level: str, path: str, facts: list[tuple[str, NamedNode | Literal]]) -> set[str]:
@@ -141,14 +142,14 @@ def _integer(value: int) -> Literal:
     return Literal(str(value), datatype=NamedNode(XSD + "integer"))
 
 
-def recompute(select: Callable[[str], Iterable[Mapping[str, object]]]) -> dict[Key, int]:
+def recompute(select: Callable[[str], Iterable[QuerySolution]]) -> dict[Key, int]:
     """The totals as a from-scratch count over the store (for checks, not for serving).
 
     `select(query)` runs a SELECT over the union of the graphs and yields rows of pyoxigraph terms.
     """
     graphs: dict[str, list] = defaultdict(list)
     for row in select("SELECT ?g ?s ?p ?o { GRAPH ?g { ?g a akg:Article . ?s ?p ?o } }"):
-        graphs[row["g"].value].append((row["s"], row["p"], row["o"]))  # type: ignore[attr-defined]
+        graphs[row["g"].value].append((row["s"], row["p"], row["o"]))
     totals: dict[Key, int] = defaultdict(int)
     for triples in graphs.values():
         for key, n in tallies(triples).items():
@@ -156,5 +157,5 @@ def recompute(select: Callable[[str], Iterable[Mapping[str, object]]]) -> dict[K
     entities = (f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) {{ ?s a ?class FILTER(STRSTARTS(STR(?class), '{AKG}')) "
                 "FILTER NOT EXISTS { ?g a akg:Article GRAPH ?g { ?s a ?class } } } GROUP BY ?class")
     for row in select(entities):
-        totals[("class", row["class"].value[len(AKG):], "")] += int(row["n"].value)  # type: ignore[attr-defined]
+        totals[("class", row["class"].value[len(AKG):], "")] += int(row["n"].value)
     return {key: n for key, n in totals.items() if n}

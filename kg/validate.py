@@ -1,5 +1,8 @@
 """`kg validate`: the store's integrity (each triple once; tie cube, statistics, entities graph exact) and SHACL.
 
+Both run wherever the store is (embedded or remote, `kg.stores.QueryEngine`),
+over the graphs the writer writes.
+
 Integrity comes first because it is what the writer guarantees: every triple
 in exactly one graph, a cube and statistics equal to a from-scratch
 aggregation of the ties and articles, and an entities graph equal to what the
@@ -22,8 +25,8 @@ from kg import cube, tallies
 from kg.config import ontology_file
 from kg.export import statements
 from kg.ledger import Ledger
-from kg.store import KnowledgeStore
-from kg.vocab import ONTOLOGY_GRAPH, PREFIXES, cube_graph, entities_graph, stats_graph
+from kg.stores import QueryEngine
+from kg.vocab import ONTOLOGY_GRAPH, cube_graph, entities_graph, stats_graph
 from kg.writer import graph_labels
 
 
@@ -36,7 +39,7 @@ class ValidationReport:
     notes: list[str] = field(default_factory=list)
 
 
-def integrity(store: KnowledgeStore, ledger: Ledger, base_iri: str) -> list[str]:
+def integrity(store: QueryEngine, ledger: Ledger, base_iri: str) -> list[str]:
     """What breaks the writer's guarantees, one line each (empty when none).
 
     A store whose last write was interrupted is consistent (readers see the
@@ -44,31 +47,25 @@ def integrity(store: KnowledgeStore, ledger: Ledger, base_iri: str) -> list[str]
     graph is then compared by the next writer, after it finished the batch.
     """
     problems = []
-    union = {"use_default_graph_as_union": True, "prefixes": PREFIXES}
-    total = int(next(iter(store.oxigraph.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **union)))["n"].value)
-    distinct = int(next(iter(store.oxigraph.query(
-        "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", **union)))["n"].value)
+    ours = f"GRAPH ?g {{ ?s ?p ?o }} FILTER({store.own_graphs()})"
+    total = store.count(f"SELECT (COUNT(*) AS ?n) {{ {ours} }}")
+    distinct = store.count(f"SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?p ?o {{ {ours} }} }}")
     if total != distinct:
         problems.append(f"{total - distinct} triples are stated in more than one graph")
-
-    def select(query: str) -> pyoxigraph.QuerySolutions:
-        return store.oxigraph.query(query, **union)
-
-    derived = ((cube.CubeWriter(base_iri), cube.recompute, cube_graph(base_iri), "the tie cube differs from the ties"),
-               (tallies.StatsWriter(base_iri), tallies.recompute, stats_graph(base_iri),
+    cubes, stats = cube.CubeWriter(base_iri), tallies.StatsWriter(base_iri)
+    derived = ((cube_graph(base_iri), cubes.triples(cube.recompute(store.select)), cubes.dataset_triples(),
+                "the tie cube differs from the ties"),
+               (stats_graph(base_iri), stats.triples(tallies.recompute(store.select)), stats.dataset_triples(),
                 "the statistics differ from the articles"))
-    for writer, recompute, graph, differs in derived:
-        expected = writer.triples(recompute(select))
-        found = {f"{q.subject} {q.predicate} {q.object} ." for q in
-                 store.oxigraph.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph))}
-        found -= {*writer.dataset_triples(), graph_labels(base_iri)[graph]}
+    for graph, expected, dataset, differs in derived:
+        found = {f"{q.subject} {q.predicate} {q.object} ." for q in store.quads(graph)}
+        found -= {*dataset, graph_labels(base_iri)[graph]}
         if found != expected:
             problems.append(f"{differs} in the store: {len(found - expected)} observation triples too many, "
                             f"{len(expected - found)} missing")
     if ledger.pending():
         return problems
-    stored = {f"{q.subject} {q.predicate} {q.object} ." for q in store.oxigraph.quads_for_pattern(
-        None, None, None, pyoxigraph.NamedNode(entities_graph(base_iri)))}
+    stored = {f"{q.subject} {q.predicate} {q.object} ." for q in store.quads(entities_graph(base_iri))}
     contributed = {f"{s} {p} {o} ." for s, p, o in ledger.entity_triples()}
     contributed.add(graph_labels(base_iri)[entities_graph(base_iri)])
     if stored != contributed:
@@ -77,12 +74,11 @@ def integrity(store: KnowledgeStore, ledger: Ledger, base_iri: str) -> list[str]
     return problems
 
 
-def validate(store: KnowledgeStore, ledger: Ledger | None = None) -> ValidationReport:
+def validate(store: QueryEngine, ledger: Ledger | None = None) -> ValidationReport:
     """Integrity (when the store has a ledger, i.e. was written by `kg ingest`), then SHACL over the data graphs."""
     base_iri = ledger.meta("base_iri") if ledger is not None else None
     problems = integrity(store, ledger, base_iri) if ledger is not None and base_iri is not None else []
-    quads = (q for q in store.oxigraph.quads_for_pattern(None, None, None, None)
-             if q.graph_name != pyoxigraph.NamedNode(ONTOLOGY_GRAPH))
+    quads = (q for q in store.quads() if q.graph_name != pyoxigraph.NamedNode(ONTOLOGY_GRAPH))
     data = rdflib.Graph()
     data.parse(data=pyoxigraph.serialize(statements(quads, keep_graphs=False),
                                          format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")

@@ -117,10 +117,10 @@ class Writer:
                 return False
             for triple, delta in old.triples.items():
                 references[triple] = references.get(triple, 0) + delta
-            for key, measures in old.cells.items():
-                cells[key] = cube.add(cells.get(key, cube.ZERO), measures, -1)
-            for key, n in old.tallies.items():
-                counts[key] = counts.get(key, 0) - n
+            for cell, measures in old.cells.items():
+                cells[cell] = cube.add(cells.get(cell, cube.ZERO), measures, -1)
+            for tally, n in old.tallies.items():
+                counts[tally] = counts.get(tally, 0) - n
             return True
 
         for iri in removals:
@@ -142,10 +142,10 @@ class Writer:
                                          contributed, tallied, record.headline, record.body)
             for triple in record.entities:
                 references[triple] = references.get(triple, 0) + 1
-            for key, measures in contributed.items():
-                cells[key] = cube.add(cells.get(key, cube.ZERO), measures)
-            for key, n in tallied.items():
-                counts[key] = counts.get(key, 0) + n
+            for cell, measures in contributed.items():
+                cells[cell] = cube.add(cells.get(cell, cube.ZERO), measures)
+            for tally, n in tallied.items():
+                counts[tally] = counts.get(tally, 0) + n
             change.graphs[record.iri] = record.triples
             result.quads += record.quads
 
@@ -156,8 +156,8 @@ class Writer:
         for sign, triples in ((1, appeared), (-1, gone)):  # entities are counted as their type triple comes and goes
             for _, p, o in triples:
                 if p == _TYPE and o.startswith(f"<{AKG}"):
-                    key = ("class", o[len(AKG) + 1:-1], "")
-                    counts[key] = counts.get(key, 0) + sign
+                    tally = ("class", o[len(AKG) + 1:-1], "")
+                    counts[tally] = counts.get(tally, 0) + sign
         self._plan_cube(cells, change)
         self._plan_stats(counts, change)
         self._plan_ontology(change)
@@ -223,7 +223,7 @@ def ontology_ntriples() -> str:
     """
     stable: dict[pyoxigraph.BlankNode, pyoxigraph.NamedNode] = {}
 
-    def fixed(term):  # type: ignore[no-untyped-def]
+    def fixed(term: object) -> object:
         if isinstance(term, pyoxigraph.BlankNode):
             return stable.setdefault(term, pyoxigraph.NamedNode(f"{SKOLEM_PREFIX}ontology-{len(stable)}"))
         return term

@@ -5,6 +5,16 @@ never in the web server: a query that runs too long is stopped by killing its
 process, which is the only way to stop pyoxigraph mid-query. Each worker holds
 its own read-only snapshot of the store and re-opens it when the job carries a
 newer generation than the one it opened (`kg ingest` bumps it after writing).
+SPARQL Updates run here too (on a briefly opened read-write store), because a
+worker is where the network is out of reach: before it says it is ready, a
+worker takes away its own ability to open network sockets (`server.sandbox`),
+so neither `SERVICE` nor `LOAD` can fetch anything.
+
+Each job runs on a fresh thread with a large stack: Oxigraph parses and
+evaluates recursively, and a query within the length limit but with, say,
+5,000 chained `BIND`s or 10,000 `+` overflows the main thread's 8 MiB stack
+and kills the process. The stack is only reserved address space; pages are
+committed as used and returned when the job's thread ends.
 
 The reply to a job is one `Reply` message followed by body chunks and an empty
 chunk. Results are capped and fully serialized before the reply is sent, so the
@@ -15,18 +25,26 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 
 from kg import jsonld
 from kg.vocab import PREFIXES
 from server import formats
+from server.sandbox import Fence, deny_network
+
+if TYPE_CHECKING:
+    from kg.eventdata import Selection
 
 CHUNK = 256 * 1024
+#: Stack of a job's thread: enough for any query of up to 100,000 characters (measured: 256 MiB suffices).
+JOB_STACK = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,7 @@ class QueryJob:
     results_format: str | None = None  # wire token used if the query is SELECT or ASK
     graph_format: str | None = None  # wire token used if the query is CONSTRUCT or DESCRIBE
     row_limit: int = 10_000
+    base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint's URL)
 
 
 @dataclass(frozen=True)
@@ -58,6 +77,33 @@ class DumpJob:
     generation: int
     format: str
     graph: str | None = None  # one named graph, else the whole dataset
+
+
+@dataclass(frozen=True)
+class EventsJob:
+    """The store's ties as event data (`kg.eventdata`), streamed like a dump from one snapshot."""
+
+    generation: int
+    layout: str  # a key of kg.eventdata.LAYOUTS
+    selection: Selection
+
+
+@dataclass(frozen=True)
+class UpdateJob:
+    text: str
+    base_iri: str | None = None
+
+
+Job = QueryJob | DumpJob | EventsJob | UpdateJob
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A worker's first message: it can take jobs, and what keeps it off the network (see `server.sandbox`)."""
+
+    pid: int
+    fence: Fence
+    note: str
 
 
 @dataclass(frozen=True)
@@ -115,13 +161,19 @@ class Engine:
             self.generation = generation
         return self.store
 
-    def handle(self, job: QueryJob | DumpJob, send: Callable[[Reply], None], send_bytes: Callable[[bytes], None]) -> None:
+    def handle(self, job: Job, send: Callable[[Reply], None], send_bytes: Callable[[bytes], None]) -> None:
+        if isinstance(job, UpdateJob):
+            send(self._update(job))
+            send_bytes(b"")
+            return
         if not self.store_path.is_dir():
             send(Reply(503, message=f"no store at {self.store_path}: run `kg ingest` first"))
             send_bytes(b"")
             return
         if isinstance(job, DumpJob):
             self._dump(job, send, send_bytes)
+        elif isinstance(job, EventsJob):
+            self._events(job, send, send_bytes)
         else:
             reply, body = self._query(job)
             send(reply)
@@ -139,7 +191,7 @@ class Engine:
         if job.dataset.named_graphs is not None:
             options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.dataset.named_graphs]
         try:
-            result = store.query(job.query, **options)
+            result = store.query(job.query, base_iri=job.base_iri, **options)
             if isinstance(result, pyoxigraph.QueryTriples):
                 return self._graph(result, job)
             return self._results(result, job)
@@ -149,6 +201,33 @@ class Engine:
             return Reply(400, message=f"query rejected: {error}"), b""
         except OSError as error:
             return Reply(500, message=f"query evaluation failed: {error}"), b""
+
+    def _update(self, job: UpdateJob) -> Reply:
+        """Apply a SPARQL Update on the store opened read-write for just this job, then bump its generation.
+
+        Only one process may hold the store read-write and `kg ingest` needs it
+        too, so the handle is not kept; a concurrent ingest makes opening fail,
+        which the client may retry. This worker's own snapshot is let go first.
+        """
+        from kg.store import KnowledgeStore, StoreError  # rdflib: imported on the first update, not at start-up
+
+        self.store = self.generation = None
+        try:
+            store = KnowledgeStore(self.store_path)
+        except StoreError as error:
+            return Reply(503, message=f"store busy, retry: {error}")
+        try:
+            store.oxigraph.update(job.text, base_iri=job.base_iri)
+            store.bump_generation()
+        except SyntaxError as error:
+            return Reply(400, message=f"SPARQL syntax error: {error}")
+        except (ValueError, TypeError, RuntimeError) as error:
+            return Reply(400, message=f"update failed: {error}")
+        except OSError as error:
+            return Reply(500, message=f"update failed: {error}")
+        finally:
+            store.close()
+        return Reply(200)
 
     def _results(self, result: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean, job: QueryJob) -> tuple[Reply, bytes]:
         if job.results_format is None:
@@ -190,12 +269,29 @@ class Engine:
         send(Reply(200, target.media_type, formats.GRAPH))
         writer = _ChunkWriter(send_bytes)
         if graph is None and not target.oxigraph.supports_datasets:
-            # A triple format cannot hold graphs: write the union, each triple once.
-            union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", use_default_graph_as_union=True)
+            # A triple format cannot hold graphs: the union, streamed. The writer states each triple in one
+            # graph only (kg.writer), so no memory of what was written is needed, whatever the store's size.
+            union = (quad.triple for quad in store.quads_for_pattern(None, None, None, None))
             pyoxigraph.serialize(union, writer, target.oxigraph, prefixes=PREFIXES)
         else:
             store.dump(writer, target.oxigraph, from_graph=graph, prefixes=PREFIXES)
         writer.flush()
+
+
+    def _events(self, job: EventsJob, send: Callable[[Reply], None], send_bytes: Callable[[bytes], None]) -> None:
+        from kg.eventdata import LAYOUTS, export  # imported by the first such job, not at worker start
+
+        store = self._store(job.generation)
+        send(Reply(200, LAYOUTS[job.layout].media_type))
+        writer = _ChunkWriter(send_bytes)
+        export(lambda query: _solutions(store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)),
+               job.layout, job.selection, writer)
+        writer.flush()
+
+
+def _solutions(result: object) -> pyoxigraph.QuerySolutions:
+    assert isinstance(result, pyoxigraph.QuerySolutions)
+    return result
 
 
 class _ChunkWriter:
@@ -226,27 +322,35 @@ def serialize_triples(triples: list[pyoxigraph.Triple], target: formats.Format) 
 
 
 def worker_main(conn: Connection, store_path: str, initializer: Callable[[], None] | None) -> None:
-    """Entry point of a worker process: answer jobs until the pipe closes."""
+    """Entry point of a worker process: fence off the network, then answer jobs until the pipe closes."""
     if initializer is not None:
         initializer()
+    fence, note = deny_network()
     engine = Engine(Path(store_path))
-    conn.send("ready")
+    threading.stack_size(JOB_STACK)
+    conn.send(Ready(os.getpid(), fence, note))
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        replied = False
+        runner = threading.Thread(target=_answer, args=(engine, job, conn), name="kg-job")
+        runner.start()
+        runner.join()
 
-        def send(reply: Reply) -> None:
-            nonlocal replied
-            replied = True
-            conn.send(reply)
 
-        try:
-            engine.handle(job, send, conn.send_bytes)
-        except Exception as error:
-            if replied:  # mid-stream: dying is the only way to tell the parent the body is incomplete
-                os._exit(1)
-            conn.send(Reply(500, message=f"{type(error).__name__}: {error}"))
-            conn.send_bytes(b"")
+def _answer(engine: Engine, job: Job, conn: Connection) -> None:
+    replied = False
+
+    def send(reply: Reply) -> None:
+        nonlocal replied
+        replied = True
+        conn.send(reply)
+
+    try:
+        engine.handle(job, send, conn.send_bytes)
+    except Exception as error:
+        if replied:  # mid-stream: dying is the only way to tell the parent the body is incomplete
+            os._exit(1)
+        conn.send(Reply(500, message=f"{type(error).__name__}: {error}"))
+        conn.send_bytes(b"")

@@ -8,11 +8,14 @@ interval keeps a hot server from hammering the filesystem.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
 
 from kg.store import read_generation
+
+log = logging.getLogger(__name__)
 
 
 class GenerationWatch:
@@ -28,13 +31,19 @@ class GenerationWatch:
         if now - self._checked >= self.interval:
             with self._lock:
                 if now - self._checked >= self.interval:
-                    self._value = read_generation(self.store_path)
-                    self._checked = now
+                    self._read(now)
         return self._value
 
     def refresh(self) -> int:
         """Re-read now (after this process wrote the store itself)."""
         with self._lock:
-            self._value = read_generation(self.store_path)
-            self._checked = time.monotonic()
+            self._read(time.monotonic())
         return self._value
+
+    def _read(self, now: float) -> None:
+        value = read_generation(self.store_path)
+        if value != self._value:
+            log.info("the store was written: workers re-open it on their next query",
+                     extra={"fields": {"store": str(self.store_path), "generation": value, "was": self._value}})
+        self._value = value
+        self._checked = now

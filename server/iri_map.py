@@ -3,6 +3,9 @@
 The default base IRI (https://w3id.org/astana-kg/resource/) is a permanent
 name that does not point here, so, like Pubby and LodView, pages link to the
 local copy. RDF payloads keep the canonical IRIs; only HTML links are mapped.
+Any other IRI is linked only if it is http(s): an IRI is whatever a query or
+an update says (`IRI("javascript:alert(1)")`), and a link with another scheme
+could run script or show attacker-chosen content on a click.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 RESOURCE_PREFIX = "/resource/"
+LINKABLE_SCHEMES = ("http://", "https://")
 _SAFE = "/:@!$&'()*+,;=-._~"
 
 
@@ -28,6 +32,9 @@ class IriMap:
         path, hash_, fragment = iri[len(self.base_iri):].partition("#")
         return script_root + RESOURCE_PREFIX + quote(path, safe=_SAFE) + hash_ + fragment
 
-    def href(self, iri: str, script_root: str = "") -> str:
-        """Where an HTML page should link an IRI: the local page if we serve it, else the IRI."""
-        return self.local_url(iri, script_root) or iri
+    def href(self, iri: str, script_root: str = "") -> str | None:
+        """Where an HTML page may link an IRI: our page for it, the IRI if http(s), else None (show it as text)."""
+        local = self.local_url(iri, script_root)
+        if local is not None:
+            return local
+        return iri if iri.lower().startswith(LINKABLE_SCHEMES) else None

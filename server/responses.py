@@ -12,16 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import pyoxigraph
-from flask import Response, current_app, render_template, request
+from flask import Response, render_template, request
 
 from server import formats, negotiation
 from server.engine import Dataset, serialize_triples
 from server.formats import Format
-from server.service import QueryService, ServiceError
-
-
-def service() -> QueryService:
-    return current_app.extensions["kg.service"]
+from server.service import ServiceError
+from server.state import client, state
 
 
 def requested_format(offered: tuple[Format, ...]) -> Format | None:
@@ -50,14 +47,16 @@ def query_response(
     graph_format = requested_format(formats.GRAPH_FORMATS)
     if results_format is None and graph_format is None:
         raise ServiceError(406, negotiation.not_acceptable_message(formats.RESULT_FORMATS + formats.GRAPH_FORMATS))
-    svc = service()
+    svc = state().service
     answer = svc.query(
         text,
+        client=client(),
         results_format=results_format,
         graph_format=graph_format,
         dataset=dataset,
         timeout=svc.effective_timeout(request.values.get("timeout")),
         bindings=bindings,
+        base_iri=request.base_url,  # the protocol lets the service choose the base IRI: the endpoint's URL
     )
     fmt = results_format if answer.reply.form == formats.RESULTS else graph_format
     assert fmt is not None  # the worker answers 406 otherwise

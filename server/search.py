@@ -12,8 +12,9 @@ A store without a ledger (a copy made with `kg export` and loaded elsewhere,
 or one written by other tools) has no index, and a ledger an older release
 wrote cannot be searched until the next write upgrades it. Search then still
 works, by a substring scan over names, labels and headlines in a query worker
-(under the query timeout), which grows with the store: the server logs that
-once, and `FullText.indexed` lets pages say so.
+(on behalf of the client who searches, under the query timeout and the
+client's limits), which grows with the store: the server logs that once, and
+`FullText.indexed` lets pages say so.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from pathlib import Path
 
 from pyoxigraph import Literal
 
-from kg.ledger import LEDGER_FILE, Ledger, LedgerError, search_words
+from kg.ledger import LEDGER_FILE, Ledger, LedgerError, ranked, search_words
 from server.service import QueryService
 from server.sparql_text import replace_variables
+from server.state import client
 
 log = logging.getLogger("kg.server")
 
@@ -72,16 +74,13 @@ class FullText:
     def __call__(self, text: str, limit: int, kinds: tuple[str, ...] = ()) -> list[tuple[str, int]]:
         """(IRI, rank) of the best matches of `text`, best first (rank 1): every word must match, as a prefix."""
         ledger = self._open()
-        found = None
         if ledger is not None:
             with self._lock:  # one SQLite connection, used by one thread at a time
                 try:
-                    found = [iri for iri, _kind, _label in ledger.search(text, limit, kinds)]
+                    return ledger.matches(text, limit, kinds)
                 except LedgerError as error:  # written by an older release, not yet upgraded
                     self._warn(f"search: {error}; scanning labels until then")
-        if found is None:
-            found = self._scan(text, limit, kinds)
-        return [(iri, rank) for rank, iri in enumerate(found, start=1)]
+        return ranked(self._scan(text, limit, kinds))
 
     def _open(self) -> Ledger | None:
         """The ledger, opened read-only on first use (a store may get one after the server started)."""
@@ -110,4 +109,4 @@ class FullText:
             "kinds": ", ".join(str(Literal(kind)) for kind in kinds or _KINDS),
             "words": " && ".join(f"CONTAINS(LCASE(STR(?text)), {needle})" for needle in needles),
             "first": needles[0], "limit": str(int(limit))})
-        return [row["resource"]["value"] for row in self.service.select(query)]
+        return [row["resource"]["value"] for row in self.service.select(query, client=client())]

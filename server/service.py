@@ -1,42 +1,55 @@
 """The one door to the store for every view: checks, worker pool, generations, and the guarded write path.
 
 Views never touch pyoxigraph or the pool directly. Everything a query must pass
-before it reaches a worker (length, refused keywords, dataset rules, timeout
-bounds) is decided here, once, so `/sparql`, `/api/...` and `/resource/...`
-cannot drift apart.
+before it reaches a worker (length, nesting depth, refused keywords, dataset
+rules, timeout bounds) is decided here, once, so `/sparql`, `/api/...` and
+`/resource/...` cannot drift apart. Every job is sent on behalf of a client
+(its address), against which the pool counts its limits.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
 from kg.config import Settings
-from kg.store import KnowledgeStore, StoreError
+from kg.logs import shorten
 from server import formats, sparql_text
-from server.engine import Dataset, DumpJob, QueryJob, Reply
+from server.engine import Dataset, DumpJob, EventsJob, QueryJob, Reply, UpdateJob
 from server.formats import Format
 from server.generation import GenerationWatch
 from server.negotiation import not_acceptable_message
-from server.pool import PoolError, Timeout, WorkerPool
+from server.pool import Body, PoolError, Timeout, WorkerPool
 
-#: Keywords that would make the server fetch from the network.
-REFUSED_IN_QUERIES = {"SERVICE"}
-REFUSED_IN_UPDATES = {"SERVICE", "LOAD"}
+if TYPE_CHECKING:
+    from kg.eventdata import Selection
+
+log = logging.getLogger(__name__)
+
+#: Keywords that would make the server fetch from the network: a second fence behind `server.sandbox`.
+REFUSED_IN_QUERIES = ("SERVICE",)
+REFUSED_IN_UPDATES = ("SERVICE", "LOAD")
 
 
 class ServiceError(Exception):
-    """A request the service cannot answer as asked; `status` is the HTTP status to reply with."""
+    """A request the service cannot answer as asked: the HTTP status, and when to retry if retrying helps."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.retry_after = retry_after
+
+    @classmethod
+    def from_pool(cls, error: PoolError) -> ServiceError:
+        return cls(error.status, str(error), error.retry_after)
 
 
 @dataclass(frozen=True)
@@ -50,7 +63,7 @@ class QueryService:
         self.settings = settings
         self.config = config = settings.server
         self.generation = GenerationWatch(settings.store)
-        self.pool = WorkerPool(settings.store, config.workers, worker_initializer)
+        self.pool = WorkerPool(settings.store, config, worker_initializer)
         self._write_lock = threading.Lock()
 
     def close(self) -> None:
@@ -72,21 +85,19 @@ class QueryService:
         self,
         text: str,
         *,
+        client: str,
         results_format: Format | None,
         graph_format: Format | None,
         dataset: Dataset = Dataset(),
         timeout: float | None = None,
         bindings: Mapping[str, pyoxigraph.NamedNode | pyoxigraph.Literal] | None = None,
+        base_iri: str | None = None,
     ) -> Answer:
         """Evaluate a query in a worker. `bindings` replace variables by terms (see `sparql_text`)."""
-        if len(text) > self.config.max_query_length:
-            raise ServiceError(413, f"query longer than {self.config.max_query_length} characters")
-        words = sparql_text.keywords(text)
-        if refused := words & REFUSED_IN_QUERIES:
-            raise ServiceError(400, f"{', '.join(sorted(refused))} is not allowed: this endpoint makes no outbound requests")
+        self._check(text, "query", REFUSED_IN_QUERIES)
         if bindings:
             text = sparql_text.replace_variables(text, {name: str(term) for name, term in bindings.items()})
-        if "FROM" in words and dataset.default_graphs is None and dataset.named_graphs is None:
+        if "FROM" in sparql_text.keywords(text) and dataset.default_graphs is None and dataset.named_graphs is None:
             dataset = Dataset(union=False)
         job = QueryJob(
             self.generation.current(),
@@ -95,14 +106,20 @@ class QueryService:
             results_format.wire if results_format else None,
             graph_format.wire if graph_format else None,
             self.config.row_limit,
+            base_iri,
         )
         timeout = self.config.query_timeout if timeout is None else timeout
+        started = time.monotonic()
         try:
-            reply, body = self.pool.run(job, timeout)
+            reply, body = self.pool.run(job, timeout, client)
         except Timeout:
-            raise ServiceError(503, f"query timed out after {timeout:g} s and was stopped; simplify it or add a LIMIT") from None
+            message = f"query timed out after {timeout:g} s and was stopped; simplify it or add a LIMIT"
+            raise ServiceError(503, message) from None
         except PoolError as error:
-            raise ServiceError(error.status, str(error)) from None
+            raise ServiceError.from_pool(error) from None
+        log.debug("query answered", extra={"fields": {
+            "client": client, "status": reply.status, "ms": round((time.monotonic() - started) * 1000, 1),
+            "bytes": len(body), "query": shorten(text)}})
         if reply.status == 406:
             offered = formats.RESULT_FORMATS if reply.form == formats.RESULTS else formats.GRAPH_FORMATS
             raise ServiceError(406, not_acceptable_message(offered))
@@ -110,18 +127,37 @@ class QueryService:
             raise ServiceError(reply.status, reply.message)
         return Answer(reply, body)
 
-    def select(self, text: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, dict[str, str]]]:
+    def _check(self, text: str, kind: str, refused: tuple[str, ...]) -> None:
+        """What a query or update must pass before a worker sees it: length, nesting, no outbound requests."""
+        if len(text) > self.config.max_query_length:
+            raise ServiceError(413, f"{kind} longer than {self.config.max_query_length} characters")
+        if (depth := sparql_text.depth(text)) > (limit := self.config.max_query_depth):
+            raise ServiceError(400, f"{kind} nested {depth} brackets deep; at most {limit} are allowed")
+        if found := [word for word in refused if sparql_text.mentions_keyword(text, word)]:
+            raise ServiceError(400, f"{', '.join(found)} is not allowed: this endpoint makes no outbound requests")
+
+    def select(
+        self, text: str, bindings: Mapping[str, Any] | None = None, *, client: str
+    ) -> list[dict[str, dict[str, str]]]:
         """SELECT rows as SPARQL-JSON binding dicts, for pages the server renders itself."""
         json_format = formats.by_name("json", formats.RESULT_FORMATS)
-        answer = self.query(text, results_format=json_format, graph_format=None, bindings=bindings)
+        answer = self.query(text, client=client, results_format=json_format, graph_format=None, bindings=bindings)
         return json.loads(answer.body)["results"]["bindings"]
 
-    def dump(self, fmt: Format, graph: str | None = None) -> tuple[Reply, Iterator[bytes]]:
-        job = DumpJob(self.generation.current(), fmt.wire, graph)
+    def dump(self, fmt: Format, graph: str | None = None, *, client: str) -> tuple[Reply, Body]:
+        """Stream the dataset or one graph; the whole dataset is a heavy job from the start (see `server.pool`)."""
+        return self._stream(DumpJob(self.generation.current(), fmt.wire, graph), client, heavy=graph is None)
+
+    def events(self, layout: str, selection: Selection, *, client: str) -> tuple[Reply, Body]:
+        """The selected ties as event data (`kg.eventdata`), streamed from one worker's snapshot; a heavy job."""
+        return self._stream(EventsJob(self.generation.current(), layout, selection), client, heavy=True)
+
+    def _stream(self, job: DumpJob | EventsJob, client: str, *, heavy: bool) -> tuple[Reply, Body]:
+        """A long job's reply and body: the export timeout bounds the wait for its first message only."""
         try:
-            reply, chunks = self.pool.stream(job, self.config.export_timeout)
+            reply, chunks = self.pool.stream(job, self.config.export_timeout, client, heavy=heavy)
         except PoolError as error:
-            raise ServiceError(error.status, str(error)) from None
+            raise ServiceError.from_pool(error) from None
         if reply.status != 200:
             raise ServiceError(reply.status, reply.message)
         return reply, chunks
@@ -132,29 +168,28 @@ class QueryService:
         if authorization != f"Bearer {self.config.write_token}":
             raise ServiceError(403, "updates need the header `Authorization: Bearer <write token>`")
 
-    def update(self, text: str) -> None:
-        """Run a SPARQL Update on a briefly opened read-write store, then bump the generation.
+    def update(self, text: str, *, client: str, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update in a worker (off the network, like queries), then re-read the generation.
 
-        The server holds no read-write handle (only one process may, and `kg
-        ingest` needs it), so each update opens one; a concurrent ingest makes
-        that fail, which is reported as a retryable 503.
+        Updates run one at a time and are never stopped for being long-running
+        (only by `update_timeout`): the client holds the write token.
         """
-        if len(text) > self.config.max_query_length:
-            raise ServiceError(413, f"update longer than {self.config.max_query_length} characters")
-        if refused := sparql_text.keywords(text) & REFUSED_IN_UPDATES:
-            raise ServiceError(400, f"{', '.join(sorted(refused))} is not allowed: this endpoint makes no outbound requests")
+        self._check(text, "update", REFUSED_IN_UPDATES)
+        timeout = self.config.update_timeout
         with self._write_lock:
             try:
-                store = KnowledgeStore(self.settings.store)
-            except StoreError as error:
-                raise ServiceError(503, f"store busy, retry: {error}") from None
-            try:
-                store.oxigraph.update(text)
-                store.bump_generation()
-            except SyntaxError as error:
-                raise ServiceError(400, f"SPARQL syntax error: {error}") from None
-            except (OSError, ValueError, RuntimeError) as error:
-                raise ServiceError(400, f"update failed: {error}") from None
-            finally:
-                store.close()
+                reply, _ = self.pool.run(UpdateJob(text, base_iri), timeout, client, promote=False)
+            except Timeout:
+                raise ServiceError(503, f"update timed out after {timeout:g} s and was stopped") from None
+            except PoolError as error:
+                raise ServiceError.from_pool(error) from None
+        if reply.status != 200:
+            raise ServiceError(reply.status, reply.message)
+        log.info("update applied", extra={"fields": {"client": client, "update": shorten(text)}})
         self.generation.refresh()
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        """Whether the service can answer, and why: the store is there and the pool has workers. Runs no query."""
+        pool = self.pool.stats()
+        ok = self.settings.store.is_dir() and bool(pool["workers"])
+        return ok, {"generation": self.generation.current(), "store": str(self.settings.store), "pool": pool}

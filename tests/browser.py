@@ -4,8 +4,10 @@ The test command installs what it needs: Debian's `chromium` (through apt-get,
 when /usr/bin/chromium is missing and we may) driven by Playwright for Python,
 so no browser download from a CDN is involved. Every page a test opens is
 watched: a request to any origin but the test server is blocked and fails the
-test (the interface must work offline), and so does an uncaught JavaScript
-error. A failing test leaves a screenshot in `tests/artifacts/`.
+test (the interface must work offline), and so do an uncaught JavaScript
+error and any Content-Security-Policy violation Chromium reports (the UI must
+work under the server's strict policy: no inline script or style). A failing
+test leaves a screenshot in `tests/artifacts/`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,16 +68,34 @@ def ui_server(seeds_store: Path) -> Iterator[RunningServer]:
     running.stop()
 
 
+#: Reports every CSP violation of every document the context opens to the test (see `WatchedPage`).
+REPORT_CSP = """document.addEventListener("securitypolicyviolation", (event) => window.__reportCsp(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile}:${event.lineNumber}`));"""
+
+
 class WatchedPage:
-    """A page plus what it did that a test must not allow: outside requests and script errors."""
+    """A page plus what it did that a test must not allow: outside requests, script errors, CSP violations."""
 
     def __init__(self, page, origin: str) -> None:
         self.page = page
         self.origin = origin
         self.outside: list[str] = []
         self.errors: list[str] = []
+        self.csp_violations: list[str] = []
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
+        page.context.expose_function("__reportCsp", self._report)
+        page.context.add_init_script(REPORT_CSP)
         page.context.route("**/*", self._route)
+
+    def _report(self, violation: str) -> None:
+        self.csp_violations.append(violation)
+
+    def _console(self, message) -> None:
+        """Chromium also logs each violation to the console, including some no event reports (e.g. in workers)."""
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text)
 
     def _route(self, route) -> None:
         url = route.request.url
@@ -86,6 +107,18 @@ class WatchedPage:
 
     def goto(self, path: str):
         return self.page.goto(self.origin + path)
+
+    def wait_until(self, expression: str, timeout: float = 10.0) -> None:
+        """Poll a JavaScript expression until it is truthy.
+
+        Playwright's `wait_for_function` compiles its predicate with `eval`,
+        which the CSP (rightly) refuses; `evaluate` runs through the DevTools
+        protocol, which the page's policy does not govern.
+        """
+        deadline = time.monotonic() + timeout
+        while not self.page.evaluate(expression):
+            assert time.monotonic() < deadline, f"still false after {timeout:g} s: {expression}"
+            self.page.wait_for_timeout(50)
 
 
 @pytest.fixture
@@ -102,3 +135,4 @@ def browser_page(chromium, ui_server, request) -> Iterator[WatchedPage]:
     context.close()
     assert not watched.outside, f"pages requested outside the server: {watched.outside}"
     assert not watched.errors, f"uncaught JavaScript errors: {watched.errors}"
+    assert not watched.csp_violations, f"Content-Security-Policy violations: {watched.csp_violations}"

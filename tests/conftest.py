@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from fixtures.triplestores import RunningStore, oxigraph_server, virtuoso_server
 from kg.config import Settings
 from kg.extract import Extractor
 from kg.ingest import ingest
@@ -60,3 +62,25 @@ def extract(pipeline):
         return Extractor(pipeline.gazetteer)(article, prepared, pipeline.nlp(prepared.nlp_text))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def oxigraph_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStore]:
+    """An Oxigraph server for the session (see `tests/fixtures/triplestores.py`)."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStore]:
+    """A Virtuoso server for the session, installed with apt-get if need be."""
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as store:
+        yield store
+
+
+@pytest.fixture(params=["oxigraph", pytest.param("virtuoso", marks=pytest.mark.virtuoso)])
+def remote_store(request: pytest.FixtureRequest) -> RunningStore:
+    """Each real remote store in turn, emptied for the test."""
+    store: RunningStore = request.getfixturevalue(f"{request.param}_store")
+    store.clear()
+    return store

@@ -123,7 +123,7 @@ def wait_for(process: subprocess.Popen, store: Path, moment: str, timeout: float
             if moment == "nlp" and articles == 0:
                 time.sleep(0.5)
                 return process.poll() is None
-            if moment == "write" and pending:
+            if moment == "write" and pending and articles <= ARTICLES - 3 * BATCH:  # batches still to come
                 return True
             if moment == "between" and articles >= 2 * BATCH and not pending:
                 return True

@@ -7,8 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kg.config import Settings
-from kg.evaluate import (GoldAgreement, GoldArticle, Predicted, PredictedAgreement, evaluate, load_gold, name_key,
-                         score)
+from kg.evaluate import GoldAgreement, GoldArticle, Predicted, PredictedAgreement, evaluate, load_gold, name_key, score
 from kg.readers import Article
 
 _ITEM = {

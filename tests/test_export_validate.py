@@ -83,6 +83,23 @@ def test_query_formats(seeds_store):
     assert bad.exit_code != 0 and "syntax error" in bad.output
 
 
+def test_query_reads_the_graphs_its_from_clause_names(seeds_store):
+    """FROM chooses the dataset, as on the endpoint: an absent graph is empty, an article graph holds only its
+    own facts; without FROM the default graph is the union (a FROM inside a string is not a clause)."""
+    def count(query: str) -> int:
+        result = CliRunner().invoke(main, ["query", query, "--store", str(seeds_store), "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        return int(result.output.split()[1])
+
+    graph = "SELECT ?g WHERE { GRAPH ?g { ?g a akg:Article } } ORDER BY ?g LIMIT 1"
+    article = CliRunner().invoke(main, ["query", graph, "--store", str(seeds_store), "--format", "csv"]).output.split()[1]
+    everything = count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert count("SELECT (COUNT(*) AS ?n) FROM <https://example.org/no-such-graph> WHERE { ?s ?p ?o }") == 0
+    one = count(f"SELECT (COUNT(*) AS ?n) FROM <{article}> WHERE {{ ?s ?p ?o }}")
+    assert 0 < one < everything
+    assert count('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(?o != "FROM <x>") }') == everything
+
+
 def test_query_from_file_and_stats(seeds_store, tmp_path):
     rq = tmp_path / "count.rq"
     rq.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

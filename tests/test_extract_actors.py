@@ -47,7 +47,7 @@ def test_the_direct_object_of_a_visit_is_its_destination(read):
 
 
 def test_a_hub_meets_each_counterpart_and_a_place_or_topic_is_none(read):
-    actors, triggers, mentions, finder = read(
+    _actors, triggers, mentions, finder = read(
         "Uzbek Foreign Minister Bakhtiyor Saidov held talks with the foreign ministers of Canada, Egypt and "
         "Malaysia on relations with Russia in New York.")
     assert finder.meeting_sides(triggers["Meeting"], mentions) == [Sides(("UZ",), ("CA", "EG", "MY"))]

@@ -5,8 +5,19 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.extract.dyads import (Dyad, Reported, Sides, across, agreement_dyads, among, dyad, event_dyads, lone_pair,
-                              ties, unite)
+from kg.extract.dyads import (
+    Dyad,
+    Reported,
+    Sides,
+    across,
+    agreement_dyads,
+    among,
+    dyad,
+    event_dyads,
+    lone_pair,
+    ties,
+    unite,
+)
 from kg.extraction import Agreement, Event, Tie
 
 CODES = st.sampled_from(["CN", "FR", "JP", "KZ", "RU", "US", "UZ"])

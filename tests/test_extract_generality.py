@@ -22,7 +22,7 @@ def pairs(ex) -> set[tuple[str, ...]]:
 
 
 # -- datelines and cited agencies -------------------------------------------------
-@pytest.mark.parametrize("body, dateline", [
+@pytest.mark.parametrize(("body", "dateline"), [
     ("BISHKEK (24.kg) – The parliament met.", "BISHKEK (24.kg)"),
     ("BAKU, Azerbaijan, June 2. Trend: The ministry said.", "BAKU, Azerbaijan, June 2. Trend"),
     ("ASTANA, May 3 (Kazinform) – The talks began.", "ASTANA, May 3 (Kazinform)"),
@@ -238,7 +238,7 @@ def test_conferring_an_order_is_an_award(extract):
     assert "Award" in types(ex)
 
 
-@pytest.mark.parametrize("title, text, absent", [
+@pytest.mark.parametrize(("title", "text", "absent"), [
     ("Boxing", "TASHKENT – Kazakh boxers won three gold medals at the championships.", "Award"),
     ("Pact ratified", "MANILA – The Senate ratified the visiting forces agreement with Australia.", "Visit"),
     ("Tenge", "ASTANA – The tenge was trading at 501 per dollar on Tuesday.", "Trade"),
@@ -363,7 +363,7 @@ def test_concluding_talks_or_a_deal_still_to_be_signed_is_no_signing(extract):
 
 
 # -- organisation names ----------------------------------------------------------------------
-@pytest.mark.parametrize("text, acronym, name", [
+@pytest.mark.parametrize(("text", "acronym", "name"), [
     ("leaders of the Economic Community of West African States (ECOWAS) met", "ECOWAS",
      "Economic Community of West African States"),
     ("the Alliance for a Green Revolution in Africa (AGRA) said", "AGRA", "Alliance for a Green Revolution in Africa"),

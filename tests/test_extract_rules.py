@@ -14,7 +14,6 @@ from kg.extract.dates import find_date
 from kg.extract.money import find_amounts
 
 
-
 # -- roles ----------------------------------------------------------------------
 def test_role_of_a_country_before_the_name(extract):
     ex = extract("Talks in Astana", "ASTANA – Kazakh Deputy Foreign Minister Roman Vassilenko met the delegation.")

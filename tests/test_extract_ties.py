@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from kg.readers import Article
 from kg.config import Settings
 from kg.ingest import ingest
+from kg.readers import Article
 from kg.store import KnowledgeStore
 from kg.validate import validate
 from kg.vocab import AKG, PREFIXES
@@ -137,7 +137,8 @@ _TIES = """SELECT ?g ?tie (COUNT(DISTINCT ?country) AS ?between) (COUNT(DISTINCT
 def _rows(store: KnowledgeStore, query: str) -> list[dict]:
     results = store.oxigraph.query(query, prefixes=PREFIXES)
     names = [v.value for v in results.variables]
-    return [{name: (term.value if term is not None else None) for name, term in zip(names, row)} for row in results]
+    return [{name: (term.value if term is not None else None) for name, term in zip(names, row, strict=True)}
+            for row in results]
 
 
 @pytest.fixture(scope="module")

@@ -77,8 +77,8 @@ def test_article_metadata_and_dateline(ingested):
 
 
 def test_countries_carry_iso_codes_and_wikidata(ingested):
-    rows = select(ingested, """SELECT DISTINCT ?code ?iso3 ?wd { <%sarticle/fx-1> schema:mentions ?c .
-        ?c a akg:Country ; akg:isoCode ?code ; akg:iso3Code ?iso3 ; owl:sameAs ?wd } ORDER BY ?code""" % RES)
+    rows = select(ingested, f"""SELECT DISTINCT ?code ?iso3 ?wd {{ <{RES}article/fx-1> schema:mentions ?c .
+        ?c a akg:Country ; akg:isoCode ?code ; akg:iso3Code ?iso3 ; owl:sameAs ?wd }} ORDER BY ?code""")
     assert ("JP", "JPN", "http://www.wikidata.org/entity/Q17") in rows
     assert ("UZ", "UZB", "http://www.wikidata.org/entity/Q265") in rows
 
@@ -88,7 +88,8 @@ def test_persons_and_agreement(ingested):
         ?p a akg:Person ; schema:name ?name }}""")}
     assert {"Shavkat Mirziyoyev", "Fumio Kishida"} <= names
     rows = select(ingested, f"""SELECT ?count ?min ?cur {{ <{RES}article/fx-1> akg:reports ?a .
-        ?a a akg:Agreement ; akg:agreementCount ?count ; akg:value [ schema:minValue ?min ; schema:currency ?cur ] }}""")
+        ?a a akg:Agreement ; akg:agreementCount ?count ;
+        akg:value [ schema:minValue ?min ; schema:currency ?cur ] }}""")
     assert rows == [("5", "2000000000", "USD")]
     assert ask(ingested, f"""ASK {{ <{RES}article/fx-1> akg:reports ?a . ?a akg:party <{RES}country/UZ>,
         <{RES}country/JP> }}""")

@@ -86,7 +86,7 @@ def test_a_schema_2_ledger_is_upgraded_when_opened_for_writing(store):
 
     with Ledger(path, read_only=True) as reader:
         assert not reader.searchable
-        with pytest.raises(LedgerError, match="the next write .* upgrades it"):
+        with pytest.raises(LedgerError, match=r"the next write .* upgrades it"):
             reader.search("kazakhstan")
         with open_writer(Settings.build(store=store)):  # what kg ingest, kg remove and kg watch open
             pass

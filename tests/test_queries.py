@@ -121,7 +121,7 @@ def test_ties_summary_is_a_from_scratch_aggregation(server, db):
         for r in summary:
             mine = [t for t in chosen if t["pair"] == (r["aCode"], r["bCode"])]
             assert int(r["ties"]) == len(mine), params
-            assert Counter(dict((k, int(n)) for k, _, n in (p.rpartition(" ") for p in r["byType"].split(", ")))) == \
+            assert Counter({k: int(n) for k, _, n in (p.rpartition(" ") for p in r["byType"].split(", "))}) == \
                 Counter(t["type"] for t in mine)
             scores = [Decimal(t["goldstein"]) for t in mine if "goldstein" in t]
             assert ("goldsteinMean" in r) == bool(scores)
@@ -154,7 +154,7 @@ def test_bilateral_ties_lists_every_tie_once_in_date_order(server, db):
     ties = {t["tie"]: t for t in scratch_ties(db)}
     listed = every_page(server, "bilateral-ties")
     assert [r["tie"] for r in listed] == list(dict.fromkeys(r["tie"] for r in listed))  # once each
-    assert set(r["tie"] for r in listed) == set(ties)
+    assert {r["tie"] for r in listed} == set(ties)
     dates = [r.get("date", "") for r in listed]
     full = [d for d in dates if len(d) == 10]
     assert dates[:len(full)] == sorted(full) and all(len(d) != 10 for d in dates[len(full):])  # undated last
@@ -325,7 +325,7 @@ def test_search_without_an_index_scans_labels(tmp_path):
         leftover.unlink()
     running = start_server(store)
     try:
-        assert not running.app.extensions["kg.fulltext"].indexed
+        assert not running.app.kg.fulltext.indexed
         page = requests.get(running.url + "/search", params={"q": "tokay"}, headers={"Accept": "text/html"}).text
         assert "no full-text index" in page and 'href="/resource/person/kassym-jomart-tokayev"' in page
         found = rows(running, "search-labels", q="tokay")
@@ -341,7 +341,7 @@ def test_search_scans_labels_until_a_write_upgrades_an_old_ledger(tmp_path, capl
     downgrade(store / LEDGER_FILE)  # as the previous release left it
     running = start_server(store)
     try:
-        fulltext = running.app.extensions["kg.fulltext"]
+        fulltext = running.app.kg.fulltext
         assert not fulltext.indexed
         assert rows(running, "search-labels", q="tokay")[0]["resource"] == BASE + "person/kassym-jomart-tokayev"
         assert "the next write (kg ingest, kg remove, kg watch) upgrades it" in caplog.text

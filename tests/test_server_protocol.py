@@ -16,9 +16,12 @@ COUNT_ARTICLES = "PREFIX akg: <https://w3id.org/astana-kg/ontology#> SELECT (COU
 CONSTRUCT = "CONSTRUCT { ?c <http://example.org/code> ?code } WHERE { ?c <https://w3id.org/astana-kg/ontology#isoCode> ?code }"
 
 
+TOKEN = "protocol-token"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from serving(build_store(tmp_path_factory.mktemp("protocol") / "store"), row_limit=5)
+    yield from serving(build_store(tmp_path_factory.mktemp("protocol") / "store"), row_limit=5, write_token=TOKEN)
 
 
 def n_of(response) -> int:
@@ -83,6 +86,30 @@ def test_syntax_error_is_400_with_position(server):
     response = requests.get(server.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
     assert response.status_code == 400
     assert "1:" in response.text  # line:column from Oxigraph's parser
+
+
+def test_relative_iris_resolve_against_the_endpoint_url(server):
+    """SPARQL 1.1 Protocol: the service decides the base IRI; ours is the URL the query was sent to."""
+    relative = {"query": "CONSTRUCT { <s> <p> 1 } WHERE {}", "format": "nt"}
+    construct = requests.get(server.url + "/sparql", params=relative)
+    assert construct.status_code == 200, construct.text
+    (triple,) = pyoxigraph.parse(construct.content, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert (triple.subject.value, triple.predicate.value) == (server.url + "/s", server.url + "/p")
+    select = requests.post(server.url + "/sparql", data={"query": "SELECT ?x WHERE { BIND(<other#x> AS ?x) }"})
+    assert select.json()["results"]["bindings"][0]["x"]["value"] == server.url + "/other#x"
+    with_base = {"query": "BASE <http://e.org/a/> SELECT ?x WHERE { BIND(<b> AS ?x) }"}
+    own_base = requests.get(server.url + "/sparql", params=with_base)
+    assert own_base.json()["results"]["bindings"][0]["x"]["value"] == "http://e.org/a/b"  # the query's BASE wins
+
+
+def test_an_update_sent_with_get_is_refused(server):
+    """Updates must be POSTed (protocol section 2.2): GET ?update= is a 400, not the service description."""
+    update = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 } }"
+    for headers in ({}, {"Authorization": f"Bearer {TOKEN}"}):
+        response = requests.get(server.url + "/sparql", params={"update": update}, headers=headers)
+        assert response.status_code == 400 and "POST" in response.text
+    ask = requests.get(server.url + "/sparql", params={"query": "ASK { <http://example.org/s> ?p ?o }"})
+    assert ask.json()["boolean"] is False
 
 
 def test_exactly_one_query(server):

@@ -31,7 +31,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def worker_pids(server) -> set[int]:
-    return {w.process.pid for w in server.app.extensions["kg.service"].pool._all}
+    return {w.process.pid for w in server.pool._all}
 
 
 def test_timeout_answers_503_stops_the_work_and_recovers(server):

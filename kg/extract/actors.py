@@ -21,10 +21,25 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from kg.extract.dyads import Sides
-from kg.extract.lexicon import (BENEFICIARY_NOUNS, BUYING_LEMMAS, COUNTERPART_PREPOSITIONS, HOSTILE_NOUNS,
-                               PAIR_TRIGGERS, PLACE_NOUNS, PLACE_PREPOSITIONS, RECEIVING_LEMMAS, SELLING_LEMMAS,
-                               SENDING_LEMMAS, SIDE_NOUNS, SIGNING_VERBS, STATE_KINDS, TOPIC_PREPOSITIONS,
-                               TRAVEL_LEMMAS, VENUE_PREPOSITIONS, VISIT_OBJECT_LEMMAS)
+from kg.extract.lexicon import (
+    BENEFICIARY_NOUNS,
+    BUYING_LEMMAS,
+    COUNTERPART_PREPOSITIONS,
+    HOSTILE_NOUNS,
+    PAIR_TRIGGERS,
+    PLACE_NOUNS,
+    PLACE_PREPOSITIONS,
+    RECEIVING_LEMMAS,
+    SELLING_LEMMAS,
+    SENDING_LEMMAS,
+    SIDE_NOUNS,
+    SIGNING_VERBS,
+    STATE_KINDS,
+    TOPIC_PREPOSITIONS,
+    TRAVEL_LEMMAS,
+    VENUE_PREPOSITIONS,
+    VISIT_OBJECT_LEMMAS,
+)
 from kg.extract.mentions import Mentions
 from kg.extract.money import find_amounts
 from kg.extract.sentences import sentence_start, span_text
@@ -94,8 +109,7 @@ class ActorFinder:
             org = mentions.organizations.get(slug)
             if org and org.country and slug in self.state_orgs:
                 found.countries.append(org.country)
-        for slug in self._signing_companies(sentence, mentions, orgs):
-            found.countries.append(mentions.organizations[slug].country)
+        found.countries.extend(self._signing_countries(sentence, mentions, orgs))
         found.countries = list(dict.fromkeys(found.countries))
         return found
 
@@ -103,7 +117,7 @@ class ActorFinder:
     def _place_or_actor(found: SentenceActors, span: Span, iso2: str, kind: str, mentions: Mentions) -> None:
         preposition = governing_preposition(span)
         visited = span.root.dep_ == "dobj" and span.root.head.lemma_.lower() in VISIT_OBJECT_LEMMAS
-        if visited or preposition == "to" and _after_travel(span):
+        if visited or (preposition == "to" and _after_travel(span)):
             found.destinations.append(iso2)
             found.countries.append(iso2)
             if kind == "city":
@@ -147,16 +161,16 @@ class ActorFinder:
         """An international organisation is named: "SCO leaders gathered … for a summit"."""
         return any(slug in self.international for slug in actors.organizations)
 
-    def _signing_companies(self, sentence: Span, mentions: Mentions, orgs: list[str]) -> list[str]:
-        """Companies and funds with a known country that sign ("Saudi Fund for Development and the Kyrgyz
-        Ministry of Finance signed", "Abu Dhabi-based Masdar signed"): their country is a party."""
-        found = []
+    def _signing_countries(self, sentence: Span, mentions: Mentions, orgs: list[str]) -> list[str]:
+        """The countries of companies and funds with a known country that sign ("Saudi Fund for Development and
+        the Kyrgyz Ministry of Finance signed", "Abu Dhabi-based Masdar signed"): their country is a party."""
+        found: list[str] = []
         for span, slug in mentions.organization_spans:
             if slug not in orgs or slug in self.state_orgs or not (sentence.start <= span.start < sentence.end):
                 continue
             org = mentions.organizations.get(slug)
             if org is not None and org.country and slug not in self.media_orgs and _signing_subject(span):
-                found.append(slug)
+                found.append(org.country)
         return found
 
     # -- sides -------------------------------------------------------------------------------
@@ -199,7 +213,7 @@ class ActorFinder:
             hubs, counterparts, verb = read
             lemma = verb.lemma_.lower()
             passive = any(c.dep_ == "nsubjpass" for c in verb.children)
-            if lemma in RECEIVING_LEMMAS and not passive or lemma in SENDING_LEMMAS and passive:
+            if (lemma in RECEIVING_LEMMAS and not passive) or (lemma in SENDING_LEMMAS and passive):
                 sides = Sides(tuple(counterparts), tuple(hubs), directed=True)
             elif lemma in RECEIVING_LEMMAS | SENDING_LEMMAS:
                 sides = Sides(tuple(hubs), tuple(counterparts), directed=True)
@@ -373,10 +387,9 @@ class Discourse:
         text = span_text(actors.sentence)
         if len(actors.countries) == 2 and not bloc_summit:
             self.pair = list(actors.countries)
-        elif not actors.countries and self.pair and _TWO_SIDES.search(text):
-            actors.countries = list(self.pair)
-        elif len(actors.countries) == 1 and actors.countries[0] in self.pair and (
-                _BILATERAL.search(text) or _TWO_SIDES.search(text)):
+        elif (not actors.countries and self.pair and _TWO_SIDES.search(text)) or (
+                len(actors.countries) == 1 and actors.countries[0] in self.pair
+                and (_BILATERAL.search(text) or _TWO_SIDES.search(text))):
             actors.countries = list(self.pair)
         elif not actors.countries and self.pair and _SIGNED_AFTER.search(text) and (
                 {"AgreementSigning", "Ratification"} & set(triggers)):
@@ -413,11 +426,12 @@ def governing_preposition(span: Span) -> str | None:
 def _verb_of(trigger: Token) -> tuple[Token, list[Token]] | None:
     """The verb a meeting word belongs to, and the words between them: "held *talks*", "accepted the letters
     of *credence*", "during the *meeting* with Macron, Tokayev said"; None when no verb governs it."""
-    token, chain = trigger, []
+    token = trigger
+    chain: list[Token] = []
     while token.pos_ not in ("VERB", "AUX"):
         head = token.head
-        if head.i == token.i or len(chain) >= 4 or (chain or head.pos_ not in ("VERB", "AUX")) and (
-                token.dep_ not in _NOUN_LINKS):
+        if head.i == token.i or len(chain) >= 4 or ((chain or head.pos_ not in ("VERB", "AUX")) and (
+                token.dep_ not in _NOUN_LINKS)):
             return None  # only the meeting word itself may hang from its verb by any relation
         chain.append(token)
         token = head

@@ -14,8 +14,15 @@ import re
 
 from spacy.tokens import Span, Token
 
-from kg.extract.lexicon import (AGREEMENT_NOUNS, EARLIER_DEAL_HEADS, NUMBER_WORDS, SECTORS, SIGNING_TRIGGERS,
-                               TALK_NOUNS, UNCOUNTED_AGREEMENTS)
+from kg.extract.lexicon import (
+    AGREEMENT_NOUNS,
+    EARLIER_DEAL_HEADS,
+    NUMBER_WORDS,
+    SECTORS,
+    SIGNING_TRIGGERS,
+    TALK_NOUNS,
+    UNCOUNTED_AGREEMENTS,
+)
 from kg.extract.money import find_amounts
 from kg.extract.sentences import span_text
 from kg.extraction import Agreement
@@ -44,13 +51,13 @@ def further_signings(sentence: Span, first: Token, agreement: Agreement) -> list
             continue
         own_signers = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) and any(
             c.dep_ == "dobj" and c.lower_ in AGREEMENT_NOUNS for c in token.children)
-        if first in token.subtree or not own_signers and any(
+        if first in token.subtree or (not own_signers and any(
                 token in child.subtree for child in first.children
-                if child.dep_ in ("dobj", "prep", "xcomp", "advcl", "acl", "relcl")):
+                if child.dep_ in ("dobj", "prep", "xcomp", "advcl", "acl", "relcl"))):
             continue  # "agreed to sign", "signed a deal to conclude …": the same act
         subtree = sentence.doc[token.left_edge.i : token.right_edge.i + 1]
         count = agreement_count(subtree)
-        if count is None or count == agreement.count and not own_signers:
+        if count is None or (count == agreement.count and not own_signers):
             continue  # "… while ADNOC and TotalEnergies signed an agreement": other signers, another document
         amounts = [a for _, _, a in find_amounts(span_text(subtree))]
         found.append(dataclasses.replace(agreement, count=count, amounts=amounts))

@@ -82,7 +82,10 @@ def across(sides: Sides) -> list[Dyad]:
 def lone_pair(countries: list[str]) -> list[Dyad]:
     """One symmetric dyad when exactly two countries act, else none."""
     distinct = list(dict.fromkeys(countries))
-    return [dyad(*distinct)] if len(distinct) == 2 else []
+    if len(distinct) != 2:
+        return []
+    pair = dyad(distinct[0], distinct[1])
+    return [pair] if pair is not None else []
 
 
 def among(parties: list[str], most: int = AGREEMENT_GROUP) -> list[Dyad]:
@@ -121,7 +124,7 @@ def unite(first: list[Dyad], second: list[Dyad]) -> list[Dyad]:
     kept: dict[frozenset[str], Dyad] = {}
     for item in (*first, *second):
         pair = frozenset((item.source, item.target))
-        if pair not in kept or item.directed and not kept[pair].directed:
+        if pair not in kept or (item.directed and not kept[pair].directed):
             kept[pair] = item
     return list(kept.values())
 

@@ -18,12 +18,38 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from kg.extract.lexicon import (ADJECTIVE_ENDINGS, AMBIGUOUS_BODY_HEADS, AMERICAS_REGIONS, BARE_BODIES, BODY_HEADS,
-                               BODY_WORDS, BUILDING_HEADS, COMMODITY_NOUNS, COMPANY_NOUNS, COMPASS, EVENT_HEADS,
-                               GENERIC_FIRST, METONYM_KINDS, NAME_CONNECTORS, NAME_PARTICLES, NAME_TITLES,
-                               NON_ORG_FIRST, ORG_HEADS, PERSON_ORG_HEADS, PLACE_HEADS, PLACE_NOUNS, PLATFORMS,
-                               PORTFOLIO, ROLE_HEADS, ROLE_WORDS, STATE_OPENERS, THE_COUNTRIES, THE_COUNTRY_ENDINGS,
-                               TITLES, WATER_NOUNS)
+from kg.extract.lexicon import (
+    ADJECTIVE_ENDINGS,
+    AMBIGUOUS_BODY_HEADS,
+    AMERICAS_REGIONS,
+    BARE_BODIES,
+    BODY_HEADS,
+    BODY_WORDS,
+    BUILDING_HEADS,
+    COMMODITY_NOUNS,
+    COMPANY_NOUNS,
+    COMPASS,
+    EVENT_HEADS,
+    GENERIC_FIRST,
+    METONYM_KINDS,
+    NAME_CONNECTORS,
+    NAME_PARTICLES,
+    NAME_TITLES,
+    NON_ORG_FIRST,
+    ORG_HEADS,
+    PERSON_ORG_HEADS,
+    PLACE_HEADS,
+    PLACE_NOUNS,
+    PLATFORMS,
+    PORTFOLIO,
+    ROLE_HEADS,
+    ROLE_WORDS,
+    STATE_OPENERS,
+    THE_COUNTRIES,
+    THE_COUNTRY_ENDINGS,
+    TITLES,
+    WATER_NOUNS,
+)
 from kg.extract.sentences import text_of
 from kg.extract.spans import Entity, acronym_definitions, entities
 from kg.extraction import Organization, Person
@@ -90,9 +116,8 @@ class MentionExtractor:
                 self._add_country_from_text(found, entity.span)
             elif entity.label == "PERSON" and _org_named_as_person(entity.span):
                 self._add_org(found, entity, acronyms)  # "Snow Leopard Trust", "Tavan Steppe Logistics"
-            elif entity.label == "PERSON":
-                self._add_person(found, entity.span)
-            elif entity.label == "ORG" and self._person_like_org(entity.span, surnames):
+            elif entity.label == "PERSON" or (
+                    entity.label == "ORG" and self._person_like_org(entity.span, surnames)):
                 self._add_person(found, entity.span)
             elif entity.label in ("ORG", "FAC", "LOC", "EVENT", "WORK_OF_ART", "PRODUCT") and (
                     entity.label == "ORG" or _strip_article(entity.text) in acronyms.values()):

@@ -38,17 +38,19 @@ def merge(reported: list[Reported], agreements: list[Agreement]) -> tuple[list[R
         _absorb(kept.event, event)
         if agreement is None:
             continue
-        target = kept_agreements[kept.event.agreement] if kept.event.agreement is not None else None
-        if target is None:
+        index = kept.event.agreement
+        if index is None:
             kept_agreements.append(agreement)
             kept.event.agreement = len(kept_agreements) - 1
-        elif agreement.count and target.count and agreement.count != target.count or (
-                agreement.evidence in seen.get(kept.event.agreement, ())):
+            continue
+        target = kept_agreements[index]
+        if (agreement.count and target.count and agreement.count != target.count) or (
+                agreement.evidence in seen.get(index, ())):
             # a second signing in the same sentence was split off on purpose (other signers, other count):
             # "17 intergovernmental documents" and "23 commercial agreements"
             kept_agreements.append(agreement)
         else:
-            seen.setdefault(kept.event.agreement, set()).add(agreement.evidence)
+            seen.setdefault(index, set()).add(agreement.evidence)
             _absorb_agreement(target, agreement)
     return fold_partial_agreements(list(merged.values()), kept_agreements)
 
@@ -83,6 +85,8 @@ def fold_partial_agreements(reported: list[Reported], agreements: list[Agreement
         for other_index, other in enumerate(agreements):
             if other_index == index or other_index in target or not agreement.parties:
                 continue
+            if agreement.evidence is None or other.evidence is None:
+                raise ValueError("an agreement to fold has no evidence: which sentence came first is unknown")
             if agreement.evidence.start > other.evidence.start:
                 continue
             if set(agreement.parties) < set(other.parties) and agreement.count in (None, other.count):

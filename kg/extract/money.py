@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from kg.extract.lexicon import (CURRENCY_CODES, CURRENCY_SYMBOLS, CURRENCY_WORDS, MAX_QUALIFIERS, MIN_QUALIFIERS,
-                               SCALES)
+from kg.extract.lexicon import CURRENCY_CODES, CURRENCY_SYMBOLS, CURRENCY_WORDS, MAX_QUALIFIERS, MIN_QUALIFIERS, SCALES
 from kg.extraction import Amount
 
 _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"

@@ -13,9 +13,8 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import ROLE_CONNECTORS, ROLE_HEADS
 from kg.extract.mentions import Mentions
-from kg.extraction import Evidence, Role
 from kg.extract.sentences import sentence_of
-
+from kg.extraction import Evidence, Role
 
 
 def assign_roles(doc: Doc, mentions: Mentions) -> None:

@@ -9,6 +9,7 @@ and kept in `doc.user_data`.
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import pairwise
 
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span, Token
@@ -32,7 +33,7 @@ def span_text(span: Span) -> str:
 
 def sentences(doc: Doc) -> list[Span]:
     starts = _starts(doc)
-    return [doc[start:end] for start, end in zip(starts, starts[1:])]
+    return [doc[start:end] for start, end in pairwise(starts)]
 
 
 def sentence_of(item: Token | Span) -> Span:

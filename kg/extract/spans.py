@@ -15,8 +15,16 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from kg.extract.lexicon import (DANGLING, NAME_PARTICLES, NOT_GIVEN_NAME_ENDINGS, PATRONYMIC_PARTICLES, PORTFOLIO,
-                               ROLE_WORDS, STATE_BODIES, TITLES)
+from kg.extract.lexicon import (
+    DANGLING,
+    NAME_PARTICLES,
+    NOT_GIVEN_NAME_ENDINGS,
+    PATRONYMIC_PARTICLES,
+    PORTFOLIO,
+    ROLE_WORDS,
+    STATE_BODIES,
+    TITLES,
+)
 from kg.extract.sentences import sentence_of, sentence_start
 
 _ACRONYM_DEFINITION = re.compile(
@@ -92,8 +100,8 @@ def _spells(words: list[str], letters: str) -> bool:
     first = words[0][0]
     if first.isupper():
         return bool(letters) and letters[0] == first and _spells(words[1:], letters[1:])
-    return _spells(words[1:], letters) or bool(letters) and letters[0] == first.upper() and _spells(
-        words[1:], letters[1:])
+    return _spells(words[1:], letters) or (bool(letters) and letters[0] == first.upper() and _spells(
+        words[1:], letters[1:]))
 
 
 def entities(doc: Doc, country_names: dict[str, str]) -> list[Entity]:

@@ -17,10 +17,25 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.agreements import concludes_talks, exchanged_documents, reached_agreement
-from kg.extract.lexicon import (AGREEMENT_NOUNS, FUTURE_AUXILIARIES, FUTURE_GOVERNORS, GATHERED_HOLDERS,
-                               GATHERED_STATES, HEADLINE_ONLY, HEADS_OF_STATE, HONOURS, MEETING_NOUNS,
-                               MULTILATERAL_MODIFIERS, NEED_AMOUNT, OBJECT_TRIGGERS, PHONE_CUES, PRESS_WORDS,
-                               SIGNED_OBJECTS, TRIGGERS, WEAK_TRIGGERS)
+from kg.extract.lexicon import (
+    AGREEMENT_NOUNS,
+    FUTURE_AUXILIARIES,
+    FUTURE_GOVERNORS,
+    GATHERED_HOLDERS,
+    GATHERED_STATES,
+    HEADLINE_ONLY,
+    HEADS_OF_STATE,
+    HONOURS,
+    MEETING_NOUNS,
+    MULTILATERAL_MODIFIERS,
+    NEED_AMOUNT,
+    OBJECT_TRIGGERS,
+    PHONE_CUES,
+    PRESS_WORDS,
+    SIGNED_OBJECTS,
+    TRIGGERS,
+    WEAK_TRIGGERS,
+)
 from kg.extract.money import find_amounts
 from kg.extract.sentences import sentence_of, span_text, text_of
 from kg.extraction import PartialDate
@@ -85,9 +100,9 @@ def _event_type(token: Token, context: _SentenceContext) -> str | None:
     if key in HEADLINE_ONLY and not context.in_headline:
         return None
     if key in WEAK_TRIGGERS and key not in HEADLINE_ONLY and not (
-            WEAK_TRIGGERS[key] and context.has_cue(WEAK_TRIGGERS[key])):
-        if key not in OBJECT_TRIGGERS or not _has_actor_object(token):
-            return None
+            WEAK_TRIGGERS[key] and context.has_cue(WEAK_TRIGGERS[key])) and (
+            key not in OBJECT_TRIGGERS or not _has_actor_object(token)):
+        return None
     event_type = TRIGGERS[key]
     if key == "call" and context.has_cue(PHONE_CUES):
         event_type = "Meeting"
@@ -132,7 +147,8 @@ def gathers_many(token: Token) -> bool:
     counterparts = {t.i for c in token.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree}
     modified = any(t.lower_ in MULTILATERAL_MODIFIERS and t.i not in counterparts
                    and not (t.lower_ == "summit" and t.head.i == token.i) for t in token.subtree)
-    return modified or bool(words & GATHERED_HOLDERS) and bool(words & GATHERED_STATES) or HEADS_OF_STATE <= words
+    return (modified or (bool(words & GATHERED_HOLDERS) and bool(words & GATHERED_STATES))
+            or HEADS_OF_STATE.issubset(words))
 
 
 def _has_actor_object(token: Token) -> bool:

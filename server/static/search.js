@@ -1,5 +1,6 @@
 // Search-box autocomplete: an ARIA combobox over /api/search-labels (JSON). Without JavaScript the
-// box still submits to /search. Suggestions are built with textContent, never as HTML.
+// box still submits to /search. Suggestions are built with textContent, never as HTML, and link only
+// to our own pages or http(s) addresses (as the server's pages do).
 (() => {
   const form = document.querySelector("form.search");
   if (!form) return;
@@ -8,7 +9,8 @@
   let active = -1, timer = null, controller = null;
 
   const { baseIri, resourceRoot } = form.dataset;
-  const resourceUrl = (iri) => (iri.startsWith(baseIri) ? resourceRoot + iri.slice(baseIri.length) : iri);
+  const resourceUrl = (iri) => (iri.startsWith(baseIri) ? resourceRoot + iri.slice(baseIri.length)
+    : /^https?:\/\//i.test(iri) ? iri : null);
   const close = () => { list.hidden = true; list.replaceChildren(); active = -1; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); };
   const mark = (index) => {
     const items = [...list.children];
@@ -21,7 +23,8 @@
       const li = document.createElement("li");
       li.id = "suggestion-" + i; li.setAttribute("role", "option");
       const a = document.createElement("a");
-      a.href = row.href; a.tabIndex = -1;
+      if (row.href) a.href = row.href;
+      a.tabIndex = -1;
       const kind = document.createElement("span");
       kind.className = "kind"; kind.textContent = row.kind;
       a.append(kind, " ", row.label);
@@ -53,7 +56,11 @@
     if (event.key === "ArrowDown" && count) { event.preventDefault(); mark((active + 1) % count); }
     else if (event.key === "ArrowUp" && count) { event.preventDefault(); mark((active - 1 + count) % count); }
     else if (event.key === "Escape") close();
-    else if (event.key === "Enter" && active >= 0) { event.preventDefault(); window.location.href = list.children[active].querySelector("a").href; }
+    else if (event.key === "Enter" && active >= 0) {
+      event.preventDefault();
+      const link = list.children[active].querySelector("a[href]");
+      if (link) window.location.href = link.href;
+    }
   });
   input.addEventListener("blur", () => setTimeout(close, 200));
 })();

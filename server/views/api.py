@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from server import formats
 from server.canned import CannedQuery, ParameterError
 from server.formats import Format
 from server.responses import negotiate, query_response
 from server.service import ServiceError
+from server.state import state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -16,10 +17,6 @@ CATALOGUE_FORMATS = (
     Format("json", formats.RESULTS, ("application/json",), "json", "json"),
     formats.by_name("html", formats.RESULT_FORMATS),
 )
-
-
-def _queries() -> dict[str, CannedQuery]:
-    return current_app.extensions["kg.queries"]
 
 
 def _describe(query: CannedQuery) -> dict:
@@ -42,7 +39,7 @@ def _describe(query: CannedQuery) -> dict:
 @bp.route("")
 def catalogue() -> Response:
     fmt = negotiate(CATALOGUE_FORMATS)
-    items = [_describe(q) for q in _queries().values()]
+    items = [_describe(q) for q in state().queries.values()]
     response = Response(render_template("api.html", title="Canned queries", queries=items)) if fmt.is_html else jsonify(items)
     response.vary.add("Accept")
     return response
@@ -50,11 +47,11 @@ def catalogue() -> Response:
 
 @bp.route("/<name>")
 def run(name: str) -> Response:
-    query = _queries().get(name)
+    query = state().queries.get(name)
     if query is None:
         raise ServiceError(404, f"no canned query {name!r}; see {url_for('api.catalogue')}")
     try:
-        text, bindings = query.bind(request.args.to_dict(), current_app.extensions["kg.fulltext"])
+        text, bindings = query.bind(request.args.to_dict(), state().fulltext)
     except ParameterError as error:
         raise ServiceError(400, str(error)) from None
     return query_response(text, bindings=bindings, title=query.summary or query.name)
@@ -64,7 +61,7 @@ def run(name: str) -> Response:
 def openapi() -> Response:
     result_content = {fmt.media_type: {} for fmt in formats.RESULT_FORMATS}
     paths = {}
-    for query in _queries().values():
+    for query in state().queries.values():
         parameters = [
             {"name": p.name, "in": "query", "required": p.required, "schema": p.schema, "description": f"{p.kind} value"}
             for p in query.parameters

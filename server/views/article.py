@@ -16,10 +16,10 @@ import re
 from typing import Any
 
 import pyoxigraph
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from kg.vocab import AKG, NIF, RDF, RDFS, SCHEMA
-from server.responses import service
+from server.state import client, state
 
 bp = Blueprint("article", __name__)
 
@@ -55,12 +55,14 @@ def article_page() -> dict[str, Any]:
     path = (request.view_args or {}).get("path", "")
     if not path.startswith("article/") or "." in path.rpartition("/")[2]:
         return {}
-    node = pyoxigraph.NamedNode(current_app.extensions["kg.iri_map"].iri_for(path))
-    svc = service()
-    body = svc.select(BODY, {"article": node})
+    node = pyoxigraph.NamedNode(state().iri_map.iri_for(path))
+    svc, who = state().service, client()
+    body = svc.select(BODY, {"article": node}, client=who)
     text = body[0]["body"]["value"] if body and "body" in body[0] else ""
-    names = [(row["name"]["value"], row["entity"]["value"], row["kind"]["value"]) for row in svc.select(NAMES, {"article": node})]
-    return {"article": {"segments": highlight(text, names), "reports": svc.select(REPORTS, {"article": node})}}
+    rows = svc.select(NAMES, {"article": node}, client=who)
+    names = [(row["name"]["value"], row["entity"]["value"], row["kind"]["value"]) for row in rows]
+    reports = svc.select(REPORTS, {"article": node}, client=who)
+    return {"article": {"segments": highlight(text, names), "reports": reports}}
 
 
 def highlight(text: str, names: list[tuple[str, str, str]]) -> list[dict[str, str]]:

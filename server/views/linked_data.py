@@ -13,13 +13,13 @@ from collections import defaultdict
 from urllib.parse import quote
 
 import pyoxigraph
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from kg.vocab import RDF, RDFS, SCHEMA
 from server import descriptions, formats
-from server.iri_map import IriMap
-from server.responses import content_type, graph_response, negotiate, service
-from server.service import ServiceError
+from server.responses import content_type, graph_response, negotiate
+from server.service import QueryService, ServiceError
+from server.state import client, state
 
 bp = Blueprint("linked_data", __name__)
 
@@ -40,10 +40,9 @@ WHERE {{
   GRAPH ?g {{ ?s ?property ?resource }}
   OPTIONAL {{ ?s <{RDFS}label> ?l }} OPTIONAL {{ ?g <{SCHEMA}headline> ?h }}
 }} GROUP BY ?s ?g ORDER BY ?s ?g"""
-
-
-def _iri_map() -> IriMap:
-    return current_app.extensions["kg.iri_map"]
+VOID_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
+VOID_CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
+VOID_PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"
 
 
 @bp.route("/resource/<path:path>")
@@ -52,22 +51,23 @@ def resource(path: str) -> Response:
     stem, dot, extension = path.rpartition(".")
     if dot and (by_suffix := formats.by_extension(extension, RESOURCE_FORMATS)) is not None:
         path, fmt = stem, by_suffix
-    iri = _iri_map().iri_for(path)
+    iri = state().iri_map.iri_for(path)
     try:
         node = pyoxigraph.NamedNode(iri)
     except ValueError:
         raise ServiceError(404, f"not a resource IRI: {iri!r}") from None
     if fmt is None:
         fmt = negotiate(RESOURCE_FORMATS)
-    svc = service()
-    exists = svc.query(EXISTS, results_format=formats.RESULT_FORMATS[0], graph_format=None, bindings={"resource": node})
+    svc, who = state().service, client()
+    exists = svc.query(EXISTS, client=who, results_format=formats.RESULT_FORMATS[0], graph_format=None,
+                       bindings={"resource": node})
     if b"true" not in exists.body:
         raise ServiceError(404, f"nothing is known about {iri}")
     if fmt.is_html:
-        page = _page(svc, node)
+        page = _page(svc, node, who)
         response = Response(render_template("resource.html", title=page["label"], **page))
     else:
-        answer = svc.query(DESCRIBE, results_format=None, graph_format=fmt, bindings={"resource": node})
+        answer = svc.query(DESCRIBE, client=who, results_format=None, graph_format=fmt, bindings={"resource": node})
         response = Response(answer.body, content_type=content_type(fmt))
         if answer.reply.truncated:
             response.headers["X-SPARQL-Truncated"] = "true"
@@ -79,10 +79,10 @@ def resource(path: str) -> Response:
     return response
 
 
-def _page(svc, node: pyoxigraph.NamedNode) -> dict:
+def _page(svc: QueryService, node: pyoxigraph.NamedNode, who: str) -> dict:
     """What the HTML page shows: label, types, outgoing facts with their articles, paged incoming links."""
     outgoing: dict[tuple[str, str], dict] = {}
-    for row in svc.select(OUTGOING, {"resource": node}):
+    for row in svc.select(OUTGOING, {"resource": node}, client=who):
         key = (row["p"]["value"], row["o"]["value"])
         fact = outgoing.setdefault(key, {"p": row["p"], "o": row["o"], "label": row.get("label"), "sources": []})
         fact["sources"].append({"graph": row["g"], "headline": row.get("headline")})
@@ -94,14 +94,14 @@ def _page(svc, node: pyoxigraph.NamedNode) -> dict:
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
     incoming = []
-    for row in svc.select(INCOMING_COUNTS, {"resource": node}):
+    for row in svc.select(INCOMING_COUNTS, {"resource": node}, client=who):
         prop = row["p"]["value"]
         count = int(row["n"]["value"])
         prop_page = page if prop == focus else 1
         grouped: dict[str, dict] = defaultdict(lambda: {"sources": []})
         # LIMIT/OFFSET take integer literals only: put in the ints computed here.
         text = INCOMING_PAGE_QUERY.replace("?limit", str(INCOMING_PAGE)).replace("?offset", str((prop_page - 1) * INCOMING_PAGE))
-        for link in svc.select(text, {"resource": node, "property": pyoxigraph.NamedNode(prop)}):
+        for link in svc.select(text, {"resource": node, "property": pyoxigraph.NamedNode(prop)}, client=who):
             entry = grouped[link["s"]["value"]]
             entry.update(s=link["s"], label=link.get("label"))
             entry["sources"].append({"graph": link["g"], "headline": link.get("headline")})
@@ -112,15 +112,16 @@ def _page(svc, node: pyoxigraph.NamedNode) -> dict:
 @bp.route("/.well-known/void")
 def void() -> Response:
     fmt = negotiate(formats.TRIPLE_FORMATS)
-    svc = service()
+    svc, who = state().service, client()
     root = request.host_url.rstrip("/") + request.script_root
-    triples = int(svc.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")[0]["n"]["value"])
-    classes = [(r["c"]["value"], int(r["n"]["value"])) for r in svc.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c")]
-    properties = [(r["p"]["value"], int(r["n"]["value"])) for r in svc.select("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p")]
-    return graph_response(descriptions.void_description(root, _iri_map().base_iri, triples, classes, properties), fmt)
+    triples = int(svc.select(VOID_TRIPLES, client=who)[0]["n"]["value"])
+    classes = [(r["c"]["value"], int(r["n"]["value"])) for r in svc.select(VOID_CLASSES, client=who)]
+    properties = [(r["p"]["value"], int(r["n"]["value"])) for r in svc.select(VOID_PROPERTIES, client=who)]
+    description = descriptions.void_description(root, state().iri_map.base_iri, triples, classes, properties)
+    return graph_response(description, fmt)
 
 
 @bp.app_template_filter("href")
-def href(iri: str) -> str:
-    """Template filter: where a page links an IRI (the local page for IRIs under the base IRI)."""
-    return _iri_map().href(iri, request.script_root)
+def href(iri: str) -> str | None:
+    """Template filter: where a page may link an IRI (see `IriMap.href`); None means show it as text."""
+    return state().iri_map.href(iri, request.script_root)

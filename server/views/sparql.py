@@ -8,8 +8,9 @@ import pyoxigraph
 
 from server import descriptions, formats
 from server.engine import Dataset
-from server.responses import graph_response, negotiate, query_response, service
+from server.responses import graph_response, negotiate, query_response
 from server.service import ServiceError
+from server.state import client, state
 
 bp = Blueprint("sparql", __name__)
 
@@ -22,6 +23,8 @@ DESCRIPTION_FORMATS = formats.TRIPLE_FORMATS + (formats.by_name("html", formats.
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     mimetype = request.mimetype if request.method == "POST" else ""
+    if request.method == "GET" and "update" in request.args:
+        raise ServiceError(400, "a SPARQL Update must be POSTed (SPARQL 1.1 Protocol, section 2.2)")
     if mimetype == UPDATE_TYPE or "update" in request.form:
         return _update(request.get_data(as_text=True) if mimetype == UPDATE_TYPE else _single(request.form, "update"))
     if mimetype == QUERY_TYPE:
@@ -69,16 +72,16 @@ def _describe() -> Response:
 
 
 def _update(text: str) -> Response:
-    svc = service()
+    svc = state().service
     svc.authorize_write(request.headers.get("Authorization"))
-    svc.update(text)
+    svc.update(text, client=client(), base_iri=request.base_url)
     return Response(status=204)
 
 
 @bp.route("/rdf-graphs", methods=["PUT", "POST", "DELETE"])
 def graph_store() -> Response:
     """SPARQL 1.1 Graph Store writes (`?graph=IRI`), written as SPARQL Update so one guarded path does all writes."""
-    svc = service()
+    svc, who = state().service, client()
     svc.authorize_write(request.headers.get("Authorization"))
     iri = _single(request.args, "graph")
     try:
@@ -86,7 +89,7 @@ def graph_store() -> Response:
     except ValueError:
         raise ServiceError(400, f"not a valid graph IRI: {iri!r}") from None
     if request.method == "DELETE":
-        svc.update(f"DROP GRAPH {graph}")
+        svc.update(f"DROP GRAPH {graph}", client=who)
         return Response(status=204)
     rdf_format = pyoxigraph.RdfFormat.from_media_type(request.mimetype or "")
     if rdf_format is None:
@@ -97,5 +100,5 @@ def graph_store() -> Response:
         raise ServiceError(400, f"cannot parse the payload: {error}") from None
     data = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
     drop = f"DROP SILENT GRAPH {graph} ; " if request.method == "PUT" else ""
-    svc.update(f"{drop}INSERT DATA {{ GRAPH {graph} {{ {data} }} }}")
+    svc.update(f"{drop}INSERT DATA {{ GRAPH {graph} {{ {data} }} }}", client=who)
     return Response(status=204 if request.method == "POST" else 201)

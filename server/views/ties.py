@@ -126,7 +126,7 @@ def pair_view(a: str, b: str, filters: dict[str, str], page: int, known: list[di
     series = [row for row in series if (not wanted["since"] or row["month"] >= wanted["since"][:7])
               and (not wanted["until"] or row["month"] <= wanted["until"][:7])]
     size = queries()["tie-evidence"].pagination or len(ties)
-    here = {**{k: v for k, v in filters.items() if v}, "a": a, "b": b}
+    here: dict[str, Any] = {**{k: v for k, v in filters.items() if v}, "a": a, "b": b}  # url_for's **values
     return {
         "a": a, "b": b, "label": f"{names.get(a, a)} – {names.get(b, b)}", "ties": ties, "chart": chart(series),
         "page": page, "first": (page - 1) * size + 1,
@@ -137,7 +137,7 @@ def pair_view(a: str, b: str, filters: dict[str, str], page: int, known: list[di
     }
 
 
-def wanted_given(args: dict[str, str]) -> dict[str, str]:
+def wanted_given(args: dict[str, str]) -> dict[str, Any]:
     return {key: value for key, value in args.items() if value}
 
 

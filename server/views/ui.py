@@ -17,14 +17,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from kg.vocab import PREFIXES
 from server import formats, sparql_text
 from server.canned import CannedQuery, Parameter, ParameterError
 from server.decorators import decorator_lines
-from server.responses import requested_format, service
+from server.responses import requested_format
 from server.service import ServiceError
+from server.state import client, state
 
 bp = Blueprint("ui", __name__)
 
@@ -45,17 +46,17 @@ LATEST = 10
 
 
 def queries() -> dict[str, CannedQuery]:
-    return current_app.extensions["kg.queries"]
+    return state().queries
 
 
 def canned_rows(name: str, **args: str) -> list[dict[str, dict[str, str]]]:
     """Run a canned query (first page) with the given arguments; a bad argument is a 400, as at /api."""
     try:
         text, bindings = queries()[name].bind({key: value for key, value in args.items() if value},
-                                              current_app.extensions["kg.fulltext"])
+                                              state().fulltext)
     except ParameterError as error:
         raise ServiceError(400, str(error)) from None
-    return service().select(text, bindings)
+    return state().service.select(text, bindings, client=client())
 
 
 def plain(rows: list[dict[str, dict[str, str]]]) -> list[dict[str, str]]:
@@ -85,7 +86,7 @@ def search() -> str:
     """Full search results: the page the search box submits to without JavaScript (or on Enter)."""
     q = request.args.get("q", "").strip()
     results = canned_rows("search-labels", q=q) if q else []
-    indexed = current_app.extensions["kg.fulltext"].indexed
+    indexed = state().fulltext.indexed
     return render_template("search.html", title=f"Search: {q}" if q else "Search", q=q, results=results,
                            indexed=indexed)
 
@@ -100,7 +101,7 @@ def query_editor() -> str:
 def bound_text(query: CannedQuery, args: dict[str, str]) -> str:
     """The query text with the given (or default) parameters put in, as the service would run it; unbound if invalid."""
     try:
-        text, bindings = query.bind(args, current_app.extensions["kg.fulltext"])
+        text, bindings = query.bind(args, state().fulltext)
     except ParameterError:
         text, bindings = query.text, {}
     text = sparql_text.replace_variables(text, {name: str(term) for name, term in bindings.items()})
@@ -111,13 +112,13 @@ def bound_text(query: CannedQuery, args: dict[str, str]) -> str:
 @bp.app_context_processor
 def site() -> dict[str, Any]:
     """What every page's scripts need to turn an IRI into this server's URL for it (see `IriMap`)."""
-    return {"base_iri": current_app.extensions["kg.iri_map"].base_iri, "resource_root": request.script_root + "/resource/"}
+    return {"base_iri": state().iri_map.base_iri, "resource_root": request.script_root + "/resource/"}
 
 
 @bp.app_template_filter("short")
 def short(iri: str) -> str:
     """How a page shows an IRI that has no label: its path under the base IRI, else a prefixed name."""
-    namespaces = {"": current_app.extensions["kg.iri_map"].base_iri, **{prefix + ":": ns for prefix, ns in PREFIXES.items()}}
+    namespaces = {"": state().iri_map.base_iri, **{prefix + ":": ns for prefix, ns in PREFIXES.items()}}
     for prefix, namespace in namespaces.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return prefix + iri[len(namespace):]

@@ -50,7 +50,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from fixtures.synthetic import records  # noqa: E402
-
 from kg.config import Settings, queries_dir  # noqa: E402
 from kg.ingest import open_writer  # noqa: E402
 from server.canned import load_queries  # noqa: E402
@@ -115,9 +114,9 @@ def ingest_ratio(store: Path, first: int, scratch: Path) -> dict[str, float]:
 
 def serve(store: Path) -> tuple[subprocess.Popen, str]:
     """A real `kg serve` process (default threads and workers) on a free port; its log beside the store."""
-    log = open(store.parent / f"serve-{store.name}.log", "w")
     command = [str(Path(sys.executable).with_name("kg")), "serve", "--store", str(store), "--port", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT)
+    with open(store.parent / f"serve-{store.name}.log", "w") as log:  # the child keeps its own descriptor
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT)
     assert process.stdout is not None
     url = re.search(r"http://[^/\s]+", process.stdout.readline()).group(0)  # type: ignore[union-attr]
     threading.Thread(target=process.stdout.read, daemon=True).start()  # never let the pipe fill
@@ -201,7 +200,7 @@ def measure(store: Path, runs: int, seconds: float) -> dict:
 
 def report(results: dict[int, dict], sizes: list[int]) -> str:
     small, big = sizes[0], sizes[-1]
-    lines = [f"| canned query | params | rows | " + " | ".join(f"p50 / p99 at {n:,} (ms)" for n in sizes)
+    lines = ["| canned query | params | rows | " + " | ".join(f"p50 / p99 at {n:,} (ms)" for n in sizes)
              + f" | p50 ×{big // small} |", "| --- | --- | ---: | " + " | ".join("---:" for _ in sizes) + " | ---: |"]
     for name, entry in results[big]["queries"].items():
         for variant, measured in entry.items():
