@@ -6,9 +6,10 @@ when an article is replaced or removed. The ledger keeps, per article, its
 content hash (so unchanged articles are skipped), the ids of the entity
 triples it contributes, its cube cells and its statistics tallies
 (`kg.tallies`); per entity triple a reference count; per cube cell and per
-tally its totals; and FTS5 indexes of headlines and article text, and of
-entity names, for search. Every query here is an index look-up: the cost of a
-write depends on the batch, never on the size of the store.
+tally its totals; and FTS5 indexes for search: of entity names, of
+headlines, and of headlines with article text. Every query here is an index
+look-up: the cost of a write depends on the batch, never on the size of the
+store.
 
 A ledger an older release wrote is upgraded when it is first opened for
 writing, in one transaction (`Ledger._upgrade`); a reader of a ledger not yet
@@ -39,7 +40,11 @@ from kg.tallies import Key as TallyKey
 from kg.vocab import AKG, RDF, RDFS, SCHEMA
 
 LEDGER_FILE = "kg-ledger.sqlite3"
-SCHEMA_VERSION = "3"  # 2: statistics tallies; 3: entity names in their own index, `article.doc`
+#: Meta key naming a derived graph the next writer must state whole from the ledger ("stats"), set by an upgrade.
+RESTATE = "restate"
+#: Meta key: articles written (added, replaced, removed) since the store was last compacted (`kg.writer`).
+WRITTEN = "written_since_compaction"
+SCHEMA_VERSION = "3"  # 2: statistics tallies; 3: entity names and headlines in their own indexes, `article.doc`
 
 Triple = tuple[str, str, str]
 #: Entity kinds the search index lists, by their `rdf:type` (as an N-Triples term).
@@ -53,7 +58,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITH
 CREATE TABLE IF NOT EXISTS article (
     iri TEXT PRIMARY KEY, hash TEXT NOT NULL, source TEXT NOT NULL,
     entities BLOB NOT NULL, cells TEXT NOT NULL, tallies TEXT NOT NULL,
-    doc INTEGER NOT NULL) WITHOUT ROWID;  -- doc: the rowid of its row in `search`
+    doc INTEGER NOT NULL) WITHOUT ROWID;  -- doc: the rowid of its rows in `search` and `headlines`
 CREATE TABLE IF NOT EXISTS triple (
     id INTEGER PRIMARY KEY, s TEXT NOT NULL, p TEXT NOT NULL, o TEXT NOT NULL, refs INTEGER NOT NULL,
     UNIQUE (s, p, o));
@@ -69,6 +74,8 @@ CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY, payload BLOB NOT NUL
 CREATE TABLE IF NOT EXISTS name_doc (iri TEXT PRIMARY KEY, doc INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     iri UNINDEXED, kind UNINDEXED, label, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+CREATE VIRTUAL TABLE IF NOT EXISTS headlines USING fts5(
+    label, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5(
     iri UNINDEXED, kind UNINDEXED, label, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 """
@@ -167,17 +174,22 @@ class Ledger:
             raise LedgerError(f"{self.path} has ledger schema {found}, this release reads {SCHEMA_VERSION}")
 
     def _upgrade(self) -> None:
-        """Schema 2 → 3, within the caller's transaction: entity rows move from `search` to `names`, and each
-        article gets `doc`, the rowid of its row in `search`.
+        """Schema 2 → 3, within the caller's transaction: entity rows move from `search` to `names`, each
+        article's headline is indexed in `headlines` too, and each article gets `doc`, the rowid of its row in
+        `search` (and now in `headlines`).
 
         Schema 2 kept entity names and articles in one FTS5 table, so ranking a common word read every article
-        that has it, and an article's row could only be deleted by a scan for its IRI. `search` is read once,
-        without the article text; everything else is a look-up by key or rowid.
+        that has it, finding the articles with a word in the headline read those with it in the text too, and
+        an article's row could only be deleted by a scan for its IRI. `search` is read once, without the
+        article text; everything else is a look-up by key or rowid.
         """
         self.db.execute("ALTER TABLE article ADD COLUMN doc INTEGER NOT NULL DEFAULT 0")
+        self.set_meta(RESTATE, "stats")  # schema 2's writer stated coarser mention tiers (`kg.tallies.mention_tier`)
+        self.set_meta(WRITTEN, str(self.article_count()))  # and never compacted the store
         for doc, iri, kind, label in self.db.execute("SELECT rowid, iri, kind, label FROM search").fetchall():
             if kind == "Article":
                 self.db.execute("UPDATE article SET doc = ? WHERE iri = ?", (doc, iri))
+                self.db.execute("INSERT INTO headlines (rowid, label) VALUES (?, ?)", (doc, label))
             else:
                 self.db.execute("DELETE FROM search WHERE rowid = ?", (doc,))
                 self._index_names(iri, kind, label)
@@ -213,13 +225,14 @@ class Ledger:
         """(iri, kind, label) of the best `limit` matches, best first; every word must match, as a prefix.
 
         Entities whose names match come first, ranked by bm25 (equal scores by IRI): their index grows with
-        the entities, not with the archive. Then articles, in tiers: every word in the headline, every word
-        in the headline or text, then the same again with words that only begin one of the article's (a word
-        being typed); newest first within a tier. Reading stops once `limit` are found, so when whole words
-        fill the page a search costs the same at any archive size; a prefix tier reads every article with a
-        word so begun. Articles are not ranked by bm25: its weights count, at every search, each article
-        that has a word, and a common word is in most of them. Results for a larger `limit` begin with those
-        for a smaller one, so pages are stable.
+        the entities, not with the archive. Then articles, in tiers: every word in the headline (`headlines`,
+        which holds no text, so a name found only in texts costs nothing here), every word in the headline or
+        text (`search`), then the same again with words that only begin one of the article's (a word being
+        typed); newest first within a tier. Reading stops once `limit` are found, so when whole words fill
+        the page a search costs the same at any archive size; a prefix tier reads every article with a word
+        so begun. Articles are not ranked by bm25: its weights count, at every search, each article that has
+        a word, and a common word is in most of them. Results for a larger `limit` begin with those for a
+        smaller one, so pages are stable.
         """
         words = search_words(text)
         if not words:
@@ -237,19 +250,20 @@ class Ledger:
                 (fts_query(words), *entity_kinds, limit)).fetchall()
         if "Article" not in kinds:
             return found
+        docs: list[int] = []  # rowids in `search` and `headlines` alike
         whole, begun = fts_query(words, prefix=False), fts_query(words)
-        seen: set[int] = set()
-        for tier in (f"{{label}} : ({whole})", whole, f"{{label}} : ({begun})", begun):
-            # Earlier tiers ended short, so they are all in `seen`: this many rows hold `wanted` new ones.
-            wanted = limit - len(found)
+        for table, query in (("headlines", whole), ("search", whole), ("headlines", begun), ("search", begun)):
+            wanted = limit - len(found) - len(docs)
             if wanted <= 0:
                 break
-            rows = self.db.execute("SELECT rowid, iri, label FROM search WHERE search MATCH ? ORDER BY rowid DESC "
-                                   "LIMIT ?", (tier, wanted + len(seen))).fetchall()
-            for doc, iri, label in rows:
-                if doc not in seen and len(found) < limit:
-                    seen.add(doc)
-                    found.append((iri, "Article", label))
+            # Earlier tiers ended short, so they are all in `docs`: this many rows hold `wanted` new ones.
+            rows = self.db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
+                                   (query, wanted + len(docs))).fetchall()
+            taken = set(docs)
+            docs += [doc for (doc,) in rows if doc not in taken][:wanted]
+        for doc in docs:
+            iri, label = self.db.execute("SELECT iri, label FROM search WHERE rowid = ?", (doc,)).fetchone()
+            found.append((iri, "Article", label))
         return found
 
     def matches(self, text: str, limit: int, kinds: tuple[str, ...] = ()) -> list[tuple[str, int]]:
@@ -275,6 +289,9 @@ class Ledger:
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    def delete_meta(self, key: str) -> None:
+        self.db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
     def add_pending(self, change: StoreChange) -> int:
         cursor = self.db.execute("INSERT INTO pending (payload) VALUES (?)", (change.dumps(),))
         return int(cursor.lastrowid or 0)
@@ -289,6 +306,7 @@ class Ledger:
             return None
         self.db.execute("DELETE FROM article WHERE iri = ?", (iri,))
         self.db.execute("DELETE FROM search WHERE rowid = ?", (row[3],))  # by rowid: other columns are a scan
+        self.db.execute("DELETE FROM headlines WHERE rowid = ?", (row[3],))
         ids = array("q")
         ids.frombytes(row[0])
         triples: dict[Triple, int] = {}
@@ -304,6 +322,7 @@ class Ledger:
         ids = array("q", (self._triple_id(triple) for triple in triples))
         doc = self.db.execute("INSERT INTO search (iri, kind, label, body) VALUES (?, 'Article', ?, ?)",
                               (iri, headline, body)).lastrowid
+        self.db.execute("INSERT INTO headlines (rowid, label) VALUES (?, ?)", (doc, headline))
         self.db.execute("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (iri, hash_, source, ids.tobytes(), _cells_to_json(cells),
                          json.dumps([[*key, n] for key, n in sorted(counts.items())], separators=(",", ":")), doc))
@@ -361,6 +380,10 @@ class Ledger:
             for row in self.db.execute("SELECT * FROM cell WHERE a = ? AND b = ?", (a, b)):
                 cells[tuple(row[:4])] = tuple(row[4:])
         return cells
+
+    def all_tallies(self) -> dict[TallyKey, int]:
+        """Every tally's total (to state the statistics graph whole)."""
+        return {(kind, first, second): n for kind, first, second, n in self.db.execute("SELECT * FROM tally")}
 
     def tallies(self, keys: Iterable[TallyKey]) -> dict[TallyKey, int]:
         """The current totals of these tallies (0 for those never counted)."""

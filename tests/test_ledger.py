@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 
 from fixtures import synthetic
-from fixtures.old_ledger import downgrade
+from fixtures.old_ledger import coarse_mention_tiers, downgrade
 from kg.config import Settings
 from kg.ingest import open_writer
-from kg.ledger import LEDGER_FILE, SCHEMA_VERSION, Ledger, LedgerError
+from kg.ledger import LEDGER_FILE, RESTATE, SCHEMA_VERSION, WRITTEN, Ledger, LedgerError
+from kg.store import KnowledgeStore
+from kg.validate import integrity
 from kg.vocab import AKG, DEFAULT_BASE_IRI, RDF, SCHEMA
 
 BASE = DEFAULT_BASE_IRI
@@ -83,6 +85,7 @@ def test_a_schema_2_ledger_is_upgraded_when_opened_for_writing(store):
         entities = ledger.db.execute("SELECT count(*) FROM names").fetchone()[0]
         assert all(expected.values()) and entities
     downgrade(path)
+    assert coarse_mention_tiers(store)  # as that release's writer stated them
 
     with Ledger(path, read_only=True) as reader:
         assert not reader.searchable
@@ -91,6 +94,8 @@ def test_a_schema_2_ledger_is_upgraded_when_opened_for_writing(store):
         with open_writer(Settings.build(store=store)):  # what kg ingest, kg remove and kg watch open
             pass
         assert reader.searchable  # the same reader, once a writer has upgraded the file
+        assert reader.meta(RESTATE) is None  # and has restated the statistics graph
+        assert reader.meta(WRITTEN) == "60"  # every article counts as written since a compaction (there was none)
         assert _searches(reader) == expected
         assert reader.meta("schema") == SCHEMA_VERSION
         assert reader.db.execute("SELECT count(*) FROM search WHERE kind != 'Article'").fetchone()[0] == 0
@@ -98,6 +103,11 @@ def test_a_schema_2_ledger_is_upgraded_when_opened_for_writing(store):
         assert reader.db.execute("SELECT count(*) FROM name_doc").fetchone()[0] == entities
         assert reader.db.execute("SELECT count(*) FROM article a JOIN search s ON s.rowid = a.doc "
                                  "WHERE s.iri = a.iri").fetchone()[0] == reader.article_count() == 60
+        assert reader.db.execute("SELECT count(*) FROM article a JOIN search s ON s.rowid = a.doc "
+                                 "JOIN headlines h ON h.rowid = a.doc WHERE h.label = s.label").fetchone()[0] == 60
+
+    with KnowledgeStore(store, read_only=True) as opened, Ledger(path, read_only=True) as ledger:
+        assert integrity(opened, ledger, BASE) == []  # the statistics equal a from-scratch count again
 
     iri, headline = reader_first_article(path)
     with open_writer(Settings.build(store=store)) as writer:
@@ -105,6 +115,7 @@ def test_a_schema_2_ledger_is_upgraded_when_opened_for_writing(store):
     with Ledger(path, read_only=True) as ledger:
         assert ledger.db.execute("SELECT count(*) FROM search WHERE iri = ?", (iri,)).fetchone()[0] == 0
         assert ledger.db.execute("SELECT count(*) FROM search").fetchone()[0] == 59
+        assert ledger.db.execute("SELECT count(*) FROM headlines").fetchone()[0] == 59
         assert iri not in [found for found, *_ in ledger.search(headline, 30)]
 
 
@@ -123,7 +134,7 @@ def test_a_failed_upgrade_leaves_the_ledger_as_it_was(store):
     with pytest.raises(LedgerError, match="disk full"):
         Ledger(path)
     tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
-    assert "names" not in tables and "name_doc" not in tables
+    assert not {"names", "name_doc", "headlines"} & tables
     assert "doc" not in {row[1] for row in db.execute("PRAGMA table_info(article)")}
     assert db.execute("SELECT kind, count(*) FROM search GROUP BY kind ORDER BY kind").fetchall() == before
     assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("2",)

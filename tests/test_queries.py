@@ -23,7 +23,7 @@ import requests
 from fixtures import server_articles, synthetic
 from fixtures.old_ledger import downgrade
 from fixtures.server_harness import start_server
-from kg import cube
+from kg import cube, tallies
 from kg.config import Settings
 from kg.ingest import open_writer
 from kg.ledger import LEDGER_FILE
@@ -218,6 +218,15 @@ def test_top_entities_and_countries_count_the_articles_mentioning_them(server, d
     assert {r["code"]: (int(r["mentions"]), int(r["ties"])) for r in countries} == {
         code(e): (n, ties[code(e)]) for e, n in mentions.items() if kinds.get(e) == "Country"}
     assert [r["name"] for r in countries] == sorted(r["name"] for r in countries)
+
+
+def test_mention_tiers_rise_with_the_count_and_stay_narrow():
+    """top-entities sorts the whole tier that holds a page's last row: a tier's counts lie within 1/8 of its least."""
+    counts: dict[int, list[int]] = defaultdict(list)
+    for n in range(1, 1 << 17):
+        counts[tallies.mention_tier(n)].append(n)
+    tiers = list(counts)
+    assert tiers == sorted(tiers) and all(max(ns) - min(ns) < max(1, min(ns) / 8) for ns in counts.values())
 
 
 def test_latest_articles_newest_first_then_undated(server, db):

@@ -43,9 +43,9 @@ KG = [sys.executable, "-m", "kg"]
 #: SPARQL 1.1 makes it fail until its entry is removed here.
 _LATERAL = ("SP030 syntax error at 'LATERAL': Virtuoso 7.2 has no LATERAL join (an Oxigraph extension, SEP-0006, "
             "beyond SPARQL 1.1), which the query uses to look up each row of its page")
-VIRTUOSO_DEVIATIONS: dict[str, str] = {name: _LATERAL for name in (
+VIRTUOSO_DEVIATIONS: dict[str, str] = dict.fromkeys((
     "agreements", "bilateral-ties", "countries", "latest-articles", "tie-evidence", "tie-timeline", "ties-summary",
-    "timeline", "top-entities", "who-met-whom")}
+    "timeline", "top-entities", "who-met-whom"), _LATERAL)
 
 
 def remote_settings(store: RunningStore, state_dir: Path) -> Settings:

@@ -8,8 +8,10 @@ synthetic extractions (`tests/fixtures/synthetic.py`: ~40 countries of skewed
 frequency, recurring persons with roles, every event type over four years,
 hub-and-spoke ties, agreements with USD amounts) go through the real
 `GraphBuilder` and `Writer` in batches of 1,000, as `kg ingest` would write
-them without the NLP. A reused store is first opened for writing, as the next
-`kg ingest` would, which upgrades a ledger an older release wrote. At each size:
+them without the NLP (the writer compacts the store as it grows, see
+`Writer.compact_if_due`). A reused store is first opened for writing, as the
+next `kg ingest` would: that upgrades a ledger an older release wrote, and
+compacts the store if that is due. At each size:
 
 1. a real `kg serve` process on the store; for every canned query, p50 and p99
    of `--runs` sequential requests over HTTP with default parameters and, for
@@ -17,7 +19,9 @@ them without the NLP. A reused store is first opened for writing, as the next
    tie-timeline: the pair KZ–FR; search-labels: articles only, a person's
    name, which is in few headlines, instead of the default's "kazakhstan",
    which is in most);
-2. 8 concurrent clients on `bilateral-ties?country=FR` for `--seconds`;
+2. 8 concurrent clients on `bilateral-ties?country=FR` for `--seconds`, each
+   from its own address (127.0.0.10-17), as the server's per-client limits
+   expect of distinct clients;
 3. ingest cost: the same 1,000 new articles committed into this store and into
    an empty one (the baseline, measured twice around it in the same run); the
    batch is removed again afterwards.
@@ -49,6 +53,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from fixtures.server_harness import session  # noqa: E402
 from fixtures.synthetic import records  # noqa: E402
 from kg.config import Settings, queries_dir  # noqa: E402
 from kg.ingest import open_writer  # noqa: E402
@@ -154,18 +159,18 @@ def throughput(url: str, seconds: float, clients: int = 8) -> dict[str, float]:
     errors = [0]
     lock = threading.Lock()
 
-    def client() -> None:
-        session = requests.Session()
+    def client(n: int) -> None:
+        http = session(10 + n)  # its own address: the server's per-client limits apply per client
         while time.monotonic() < deadline:
             started = time.perf_counter()
-            response = session.get(f"{url}/api/{name}", params={**args, "format": "json"}, timeout=60)
+            response = http.get(f"{url}/api/{name}", params={**args, "format": "json"}, timeout=60)
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
                 errors[0] += response.status_code != 200
 
     started = time.monotonic()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -237,7 +242,7 @@ def main() -> None:
         if store.is_dir():
             print(f"reusing {store}", file=sys.stderr, flush=True)
             with open_writer(Settings.build(store=store)):  # as the next `kg ingest` would: a batch a killed run
-                pass  # left is finished, and a ledger an older release wrote is upgraded (the server reads it)
+                pass  # left is finished, a ledger an older release wrote upgraded, a compaction due done
         else:
             start = 0
             if previous is not None:  # grow a copy of the smaller store
