@@ -321,8 +321,8 @@ def validate(**options: object) -> None:
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
     if report.conforms:
-        click.echo(f"Conforms: {report.triples} triples are each in one graph, the tie cube and the entities "
-                   "graph are exact, and they satisfy ontology/shapes.ttl.")
+        click.echo(f"Conforms: {report.triples} triples are each in one graph, the tie cube, the statistics and "
+                   "the entities graph are exact, and they satisfy ontology/shapes.ttl.")
         return
     click.echo(report.text)
     sys.exit(1)

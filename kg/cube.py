@@ -9,8 +9,10 @@ cell is always the exact sum over the articles in the store. From the cells of
 a pair come three `qb:DataSet`s of observations in the cube graph:
 
 * `cube/ties`: one observation per pair × month × tie type;
-* `cube/pair-types`: per pair × tie type, all months together;
-* `cube/pairs`: per pair, with the first and last month.
+* `cube/pair-types`: per pair × tie type, all months together, with the first and last month;
+* `cube/pairs`: per pair, with the first and last month;
+
+and per pair a `qb:Slice` of `cube/ties` listing the pair's month observations.
 
 Measures are integers in the ledger (Goldstein scores in tenths, USD in cents)
 so sums never drift; `recompute` derives the same cells from the ties in the
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import pyoxigraph
@@ -131,13 +133,24 @@ def rollups(cells: Mapping[Key, Measures]) -> dict[tuple[str, ...], Measures]:
     return out
 
 
-def months(cells: Mapping[Key, Measures]) -> dict[tuple[str, str], tuple[str, str]]:
-    """First and last known month of each pair."""
-    span: dict[tuple[str, str], tuple[str, str]] = {}
-    for (a, b, month, _type), measures in cells.items():
+def affected(deltas: Iterable[Key]) -> set[tuple[str, ...]]:
+    """The observations (keys as in `rollups`) whose values changed cells can change."""
+    keys: set[tuple[str, ...]] = set()
+    for a, b, month, tie_type in deltas:
+        keys |= {("pair", a, b), ("type", a, b, tie_type)}
+        if month:
+            keys.add(("month", a, b, month, tie_type))
+    return keys
+
+
+def months(cells: Mapping[Key, Measures]) -> dict[tuple[str, ...], tuple[str, str]]:
+    """First and last known month of each pair, (a, b), and of each pair and tie type, (a, b, type)."""
+    span: dict[tuple[str, ...], tuple[str, str]] = {}
+    for (a, b, month, tie_type), measures in cells.items():
         if month and measures[0] > 0:
-            first, last = span.get((a, b), (month, month))
-            span[(a, b)] = (min(first, month), max(last, month))
+            for key in ((a, b), (a, b, tie_type)):
+                first, last = span.get(key, (month, month))
+                span[key] = (min(first, month), max(last, month))
     return span
 
 
@@ -157,11 +170,26 @@ class CubeWriter:
                       f"{dataset} {_term(RDFS + 'label')} {Literal(_DATASET_LABELS[level], language='en')} ."]
         return lines
 
-    def triples(self, cells: Mapping[Key, Measures]) -> set[str]:
-        """The observations derived from `cells`, which must hold every cell of each pair they mention."""
+    def triples(self, cells: Mapping[Key, Measures], only: Container[tuple[str, ...]] | None = None) -> set[str]:
+        """The observations derived from `cells`, which must hold every cell of each pair they mention.
+
+        With `only` (keys as in `rollups`, see `affected`), just those observations: a write rewrites the
+        observations its cells change, not every month of every pair it touches.
+
+        Each pair also gets a `qb:Slice` of cube/ties (`cube/slices/{A}-{B}`, listing its month
+        observations: a pair's monthly series without searching the cube by country) and, on its
+        cube/pairs observation, its ties per type as text (`akg:typeBreakdown`, "Meeting 3, Visit 1").
+        """
         span = months(cells)
+        observations = rollups(cells)
+        breakdown: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        for (level, a, b, *rest), measures in observations.items():
+            if level == "type":
+                breakdown[(a, b)].append((-measures[0], rest[0]))
         lines: set[str] = set()
-        for key, measures in rollups(cells).items():
+        for key, measures in observations.items():
+            if only is not None and key not in only:
+                continue
             level, a, b, *rest = key
             path = "/".join((DATASETS[level], f"{a}-{b}", *rest))
             observation = f"<{self.base}{path}>"
@@ -170,14 +198,23 @@ class CubeWriter:
                      (QB + "dataSet", NamedNode(self.base + DATASETS[level])),
                      (AKG + "firstCountry", NamedNode(f"{self.base}country/{a}")),
                      (AKG + "secondCountry", NamedNode(f"{self.base}country/{b}"))]
+            slice_ = NamedNode(f"{self.base}cube/slices/{a}-{b}")
             if level == "month":
                 facts.append((AKG + "month", Literal(rest[0], datatype=NamedNode(XSD + "gYearMonth"))))
+                lines.add(f"{slice_} <{QB}observation> {observation} .")
             if level in ("month", "type"):
                 facts.append((AKG + "tieType", Literal(rest[-1])))
-            if level == "pair" and (a, b) in span:
-                first, last = span[(a, b)]
+            if level in ("pair", "type") and (a, b, *rest) in span:
+                first, last = span[(a, b, *rest)]
                 facts.append((AKG + "firstMonth", Literal(first, datatype=NamedNode(XSD + "gYearMonth"))))
                 facts.append((AKG + "lastMonth", Literal(last, datatype=NamedNode(XSD + "gYearMonth"))))
+            if level == "pair":
+                text = ", ".join(f"{kind} {-count}" for count, kind in sorted(breakdown[(a, b)]))
+                facts.append((AKG + "typeBreakdown", Literal(text)))
+                lines.update(f"{slice_} {_term(p)} {o} ." for p, o in (
+                    (RDF + "type", NamedNode(QB + "Slice")), (QB + "sliceStructure", NamedNode(AKG + "PairSliceKey")),
+                    (AKG + "firstCountry", facts[2][1]), (AKG + "secondCountry", facts[3][1])))
+                lines.add(f"<{self.base}{DATASETS['month']}> <{QB}slice> {slice_} .")
             facts += _measures(measures)
             lines.update(f"{observation} {_term(p)} {o} ." for p, o in facts)
         return lines
@@ -185,7 +222,8 @@ class CubeWriter:
 
 def _measures(measures: Measures) -> list[tuple[str, Literal]]:
     ties, scored, tenths, agreements, cents = measures
-    facts = [(AKG + "tieCount", _integer(ties)), (AKG + "agreementsSigned", _integer(agreements)),
+    facts = [(AKG + "tieCount", _integer(ties)), (AKG + "scoredTieCount", _integer(scored)),
+             (AKG + "agreementsSigned", _integer(agreements)),
              (AKG + "goldsteinSum", _decimal(Decimal(tenths) / 10)),
              (AKG + "usdValue", _decimal(Decimal(cents) / 100))]
     if scored:

@@ -21,6 +21,8 @@ from kg import cube
 from kg.extraction import Extraction
 from kg.mapping import GraphBuilder
 from kg.readers import Article
+from kg.tallies import Key as TallyKey
+from kg.tallies import tallies as article_tallies
 
 Triple = tuple[str, str, str]  # N-Triples terms
 
@@ -34,6 +36,7 @@ class ArticleRecord:
     quads: int
     entities: tuple[Triple, ...]  # its contribution to the entities graph
     cells: tuple[tuple[cube.Key, cube.Measures], ...]  # its contribution to the tie cube
+    tallies: tuple[tuple[TallyKey, int], ...]  # its contribution to the statistics (`kg.tallies`)
     headline: str
     body: str
     counts: tuple[int, int, int, int]  # entities, events, agreements, ties found
@@ -64,7 +67,7 @@ def build_record(builder: GraphBuilder, extraction: Extraction, fingerprint: str
 
 def assemble(article: Article, iri: NamedNode, triples: Iterable[tuple], entity_triples: Iterable[tuple],
              fingerprint: str, counts: tuple[int, int, int, int] = (0, 0, 0, 0)) -> ArticleRecord:
-    """A record from an article's graph and entity contributions (pyoxigraph terms), with its cube cells."""
+    """A record from an article's graph and entity contributions (pyoxigraph terms), with its cube cells and tallies."""
     unique = list(dict.fromkeys(triples))
     return ArticleRecord(
         iri=iri.value,
@@ -74,6 +77,7 @@ def assemble(article: Article, iri: NamedNode, triples: Iterable[tuple], entity_
         quads=len(unique),
         entities=tuple(dict.fromkeys((str(s), str(p), str(o)) for s, p, o in entity_triples)),
         cells=tuple(sorted(cube.contributions(unique, article.published).items())),
+        tallies=tuple(sorted(article_tallies(unique).items())),
         headline=article.title,
         body=article.text,
         counts=counts,

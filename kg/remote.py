@@ -598,6 +598,9 @@ class RemoteBackend:
         """Count the write in the state directory, as the embedded store does in its own (for local readers)."""
         bump_generation(self.state_dir)
 
+    def compact(self) -> None:
+        """Nothing: a triple store server reclaims what was deleted by itself, and SPARQL has no request for it."""
+
     def _data(self, verb: str, triples: Mapping[str, list[str]]) -> None:
         for graph, lines in triples.items():
             for chunk in _chunks(lines, self.client.dialect.update_triples):

@@ -1,32 +1,39 @@
-"""What the store holds, counted with SPARQL where the store is (embedded or remote)."""
+"""What the store holds, read from the statistics the writer maintains (`kg.tallies`), wherever the store is.
+
+Counting with SPARQL (`COUNT(DISTINCT ?x)` per class) reads every resource of
+the class, so `kg stats` would grow with the archive; the statistics graph
+holds the totals, one observation per class, kept exact on every write. It is
+read through `kg.stores.QueryEngine`, so the embedded store and a remote one
+answer alike. Events are the resources of the `akg:Event` subclasses (ties
+carry `akg:cameoCode` too, so the code cannot tell them apart).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from kg.stores import QueryEngine
+from kg.vocab import EVENT_TYPES
 
-_COUNTS = (
-    ("articles", "SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a akg:Article }"),
-    ("persons", "SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a akg:Person }"),
-    ("countries", "SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a akg:Country }"),
-    ("organizations", "SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a akg:Organization }"),
-    ("events", "SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x akg:cameoCode|akg:isIntended ?c }"),
-    ("agreements", "SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a akg:Agreement }"),
-    ("bilateral ties", """SELECT (COUNT(*) AS ?n) {
-        { SELECT ?x (COUNT(DISTINCT ?c) AS ?k) { ?x akg:involvesCountry|akg:party ?c . ?c a akg:Country }
-          GROUP BY ?x } FILTER(?k = 2) }"""),
-)
-_BY_TYPE = """SELECT ?type (COUNT(DISTINCT ?x) AS ?n) {
-    ?x a ?class . ?class rdfs:subClassOf akg:Event . BIND(STRAFTER(STR(?class), "#") AS ?type)
-} GROUP BY ?type ORDER BY DESC(?n)"""
+#: What `kg stats` lists first, by the class counted.
+LISTED = (("articles", "Article"), ("persons", "Person"), ("countries", "Country"),
+          ("organizations", "Organization"), ("agreements", "Agreement"), ("bilateral ties", "Tie"))
+_COUNTS = """SELECT ?class ?n {
+    ?dataset qb:structure akg:CountsByClassStructure . ?o qb:dataSet ?dataset ; akg:countedClass ?class ;
+        akg:resourceCount ?n }"""
+
+
+def counts(store: QueryEngine) -> dict[str, int]:
+    """Resources per akg: class, by local name (classes without resources are absent)."""
+    return {row["class"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in store.select(_COUNTS)}
 
 
 def collect(store: QueryEngine) -> Iterator[tuple[str, int]]:
-    """(label, count) pairs, quads first, then entities, then events by type."""
-    yield "quads", len(store)
-    yield "named graphs", len(store.graph_names())
-    for label, query in _COUNTS:
-        yield label, store.count(query)
-    for solution in store.select(_BY_TYPE):
-        yield f"  events: {solution['type'].value}", int(solution["n"].value)
+    """(label, count) pairs: articles and entities, then events, in total and by type (most frequent first)."""
+    found = counts(store)
+    for label, cls in LISTED:
+        yield label, found.get(cls, 0)
+    events = sorted(((found[t], t) for t in EVENT_TYPES if t in found), key=lambda item: (-item[0], item[1]))
+    yield "events", sum(n for n, _ in events)
+    for n, event_type in events:
+        yield f"  events: {event_type}", n

@@ -117,6 +117,12 @@ class KnowledgeStore:
         """Tell read-only openers (the server) that they should re-open to see new data."""
         bump_generation(self.path)
 
+    def compact(self) -> None:
+        """Compact RocksDB whole: deleted and replaced versions are dropped (see `Writer.compact_if_due`)."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+        self.oxigraph.optimize()
+
 
 def bump_generation(path: Path) -> None:
     """Count a write in a store's (or a remote store's state) directory, atomically."""

@@ -1,14 +1,14 @@
-"""`kg validate`: the store's integrity (each triple once, the tie cube and the entities graph exact) and SHACL.
+"""`kg validate`: the store's integrity (each triple once; tie cube, statistics, entities graph exact) and SHACL.
 
 Both run wherever the store is (embedded or remote, `kg.stores.QueryEngine`),
 over the graphs the writer writes.
 
 Integrity comes first because it is what the writer guarantees: every triple
-in exactly one graph, a cube equal to a from-scratch aggregation of the ties,
-and an entities graph equal to what the ledger says the stored articles
-contribute. Then the union of the data graphs is checked against
-`ontology/shapes.ttl` with pyshacl, without RDFS inference on purpose: the
-shapes target every event class explicitly, and owlrl's inference corrupts
+in exactly one graph, a cube and statistics equal to a from-scratch
+aggregation of the ties and articles, and an entities graph equal to what the
+ledger says the stored articles contribute. Then the union of the data graphs
+is checked against `ontology/shapes.ttl` with pyshacl, without RDFS inference
+on purpose: the shapes target every event class explicitly, and owlrl's inference corrupts
 `xsd:gMonthDay` literals for the rest of the process (partial dates would then
 fail).
 """
@@ -21,12 +21,12 @@ import pyoxigraph
 import pyshacl
 import rdflib
 
-from kg import cube
+from kg import cube, tallies
 from kg.config import ontology_file
 from kg.export import statements
 from kg.ledger import Ledger
 from kg.stores import QueryEngine
-from kg.vocab import ONTOLOGY_GRAPH, cube_graph, entities_graph
+from kg.vocab import ONTOLOGY_GRAPH, cube_graph, entities_graph, stats_graph
 from kg.writer import graph_labels
 
 
@@ -52,13 +52,17 @@ def integrity(store: QueryEngine, ledger: Ledger, base_iri: str) -> list[str]:
     distinct = store.count(f"SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?p ?o {{ {ours} }} }}")
     if total != distinct:
         problems.append(f"{total - distinct} triples are stated in more than one graph")
-    writer = cube.CubeWriter(base_iri)
-    expected = writer.triples(cube.recompute(store.select))
-    found = {f"{q.subject} {q.predicate} {q.object} ." for q in store.quads(cube_graph(base_iri))}
-    found -= {*writer.dataset_triples(), graph_labels(base_iri)[cube_graph(base_iri)]}
-    if found != expected:
-        problems.append(f"the tie cube differs from the ties in the store: {len(found - expected)} observation "
-                        f"triples too many, {len(expected - found)} missing")
+    cubes, stats = cube.CubeWriter(base_iri), tallies.StatsWriter(base_iri)
+    derived = ((cube_graph(base_iri), cubes.triples(cube.recompute(store.select)), cubes.dataset_triples(),
+                "the tie cube differs from the ties"),
+               (stats_graph(base_iri), stats.triples(tallies.recompute(store.select)), stats.dataset_triples(),
+                "the statistics differ from the articles"))
+    for graph, expected, dataset, differs in derived:
+        found = {f"{q.subject} {q.predicate} {q.object} ." for q in store.quads(graph)}
+        found -= {*dataset, graph_labels(base_iri)[graph]}
+        if found != expected:
+            problems.append(f"{differs} in the store: {len(found - expected)} observation triples too many, "
+                            f"{len(expected - found)} missing")
     if ledger.pending():
         return problems
     stored = {f"{q.subject} {q.predicate} {q.object} ." for q in store.quads(entities_graph(base_iri))}

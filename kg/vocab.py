@@ -65,6 +65,11 @@ def cube_graph(base_iri: str) -> str:
     return f"{base_iri}graph/cube"
 
 
+def stats_graph(base_iri: str) -> str:
+    """The graph of the dataset statistics (`kg.tallies`)."""
+    return f"{base_iri}graph/stats"
+
+
 def akg(local: str) -> NamedNode:
     return NamedNode(AKG + local)
 

@@ -63,6 +63,7 @@ def create_app(settings: Settings, *, worker_initializer: Callable[[], None] | N
     from server.access import AccessLog
     from server.canned import load_queries
     from server.iri_map import IriMap
+    from server.search import FullText
     from server.service import QueryService, ServiceError
     from server.state import KgApp, KgState
     from server.views import api, article, events, export, health, linked_data, sparql, ties, ui
@@ -70,7 +71,8 @@ def create_app(settings: Settings, *, worker_initializer: Callable[[], None] | N
     app = KgApp(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024  # Graph Store uploads; queries are capped separately
     service = QueryService(settings, worker_initializer)
-    app.kg = KgState(settings, service, load_queries(queries_dir()), IriMap(settings.base_iri))
+    app.kg = KgState(settings, service, load_queries(queries_dir()), IriMap(settings.base_iri),
+                     FullText(settings.store, service))
     for blueprint in (sparql.bp, api.bp, export.bp, linked_data.bp, health.bp, ui.bp, article.bp, ties.bp, events.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(ServiceError, _error_response)

@@ -13,12 +13,20 @@ appear in the SELECT projection and acts as a join at the root, so
 `FILTER(COALESCE(?date >= ?__since, true))` inside the pattern would not see it.
 Optional parameters that are not given stay unbound, so queries test them with
 `COALESCE(<test>, true)`.
+
+A `_fts` parameter is text to look up in the full-text index (see
+`server.search`), and stands for the rows of a VALUES block: in
+`VALUES (?resource ?rank) { ?_q_fts }` it becomes one `(<iri> rank)` row per
+match (rank 1 the best), as many as the requested page needs, restricted to the kind
+given as the query's `kind` parameter if it has one. Only IRIs minted from the
+index are written into the query, never the text itself.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -49,7 +57,21 @@ _LEXICAL = {
     "gYearMonth": r"\d{4}-\d{2}",
     "string": r".*",
 }
-_SUFFIX = re.compile(r"^(?P<name>.+?)(?:_(?P<type>iri|number|literal|xsd_[A-Za-z]+|[a-z]{2}))?$")
+_SUFFIX = re.compile(r"^(?P<name>.+?)(?:_(?P<type>iri|number|literal|fts|xsd_[A-Za-z]+|[a-z]{2}))?$")
+#: Looks text up in a full-text index: (text, at most this many, of these kinds or all) → (IRI, rank), best first.
+FullText = Callable[[str, int, tuple[str, ...]], list[tuple[str, int]]]
+#: Matches a full-text parameter asks for at most (the pages a client can reach).
+MAX_MATCHES = 1000
+
+
+@dataclass(frozen=True)
+class Matches:
+    """A full-text parameter's value: rows `(<iri> rank)` of a VALUES block, written as SPARQL terms."""
+
+    hits: tuple[tuple[str, int], ...]
+
+    def __str__(self) -> str:
+        return " ".join(f"({pyoxigraph.NamedNode(iri)} {pyoxigraph.Literal(int(rank))})" for iri, rank in self.hits)
 
 
 @dataclass(frozen=True)
@@ -57,7 +79,7 @@ class Parameter:
     name: str
     variable: str
     required: bool
-    kind: str  # "iri", "literal", "number", "xsd:<type>", or "lang:<tag>"
+    kind: str  # "iri", "literal", "number", "fts", "xsd:<type>", or "lang:<tag>"
     default: str | None = None
     enum: tuple[str, ...] | None = None
 
@@ -72,7 +94,7 @@ class Parameter:
         kind = match.group("type") or "literal"
         if kind.startswith("xsd_"):
             kind = "xsd:" + kind[4:]
-        elif kind not in ("iri", "number", "literal"):
+        elif kind not in ("iri", "number", "literal", "fts"):
             kind = "lang:" + kind
         return cls(match.group("name"), variable, required, kind)
 
@@ -171,21 +193,32 @@ class CannedQuery:
             decorators=meta,
         )
 
-    def bind(self, args: dict[str, str]) -> tuple[str, dict[str, pyoxigraph.NamedNode | pyoxigraph.Literal]]:
-        """The query text (with LIMIT/OFFSET when paginated) and the terms to put in place of its variables."""
-        bindings = {}
-        for parameter in self.parameters:
+    def bind(self, args: dict[str, str], fulltext: FullText | None = None,
+             ) -> tuple[str, dict[str, pyoxigraph.NamedNode | pyoxigraph.Literal | Matches]]:
+        """The query text (with LIMIT/OFFSET when paginated) and the terms to put in place of its variables.
+
+        `fulltext` answers the query's `_fts` parameter, if it has one.
+        """
+        page = args.get("page", "1")
+        if not re.fullmatch(r"\d{1,9}", page) or int(page) < 1:
+            raise ParameterError("page must be a positive integer")
+        bindings: dict[str, pyoxigraph.NamedNode | pyoxigraph.Literal | Matches] = {}
+        for parameter in sorted(self.parameters, key=lambda p: p.kind == "fts"):  # `kind` is checked first
             raw = args.get(parameter.name) or parameter.default
             if raw is None or raw == "":
                 if parameter.required:
                     raise ParameterError(f"missing required parameter {parameter.name!r}")
                 continue
-            bindings[parameter.variable] = parameter.term(raw)
+            if parameter.kind == "fts":
+                if fulltext is None:
+                    raise ParameterError(f"parameter {parameter.name!r} needs a full-text index, which is missing")
+                wanted = min(int(page) * (self.pagination or MAX_MATCHES), MAX_MATCHES)
+                kinds = (args["kind"],) if "kind" in (p.name for p in self.parameters) and args.get("kind") else ()
+                bindings[parameter.variable] = Matches(tuple(fulltext(raw, wanted, kinds)))
+            else:
+                bindings[parameter.variable] = parameter.term(raw)
         text = self.text
         if self.pagination:
-            page = args.get("page", "1")
-            if not re.fullmatch(r"\d{1,9}", page) or int(page) < 1:
-                raise ParameterError("page must be a positive integer")
             text += f"\nLIMIT {self.pagination} OFFSET {(int(page) - 1) * self.pagination}\n"
         return text, bindings
 

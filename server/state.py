@@ -1,15 +1,15 @@
 """The server's shared objects, reached by every view through one typed accessor (no string lookups).
 
 `create_app` builds one `KgState` and stores it on the application, a `KgApp`;
-views call `state()` for the query service, the canned queries, the IRI map
-and the settings, and `client()` for who is asking (the key of the pool's
+views call `state()` for the query service, the canned queries, the IRI map,
+the full-text search and the settings, and `client()` for who is asking (the key of the pool's
 per-client limits).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from flask import Flask, current_app, request
 
@@ -18,6 +18,9 @@ from server.canned import CannedQuery
 from server.iri_map import IriMap
 from server.service import QueryService
 
+if TYPE_CHECKING:  # server.search asks `client()` who is searching
+    from server.search import FullText
+
 
 @dataclass(frozen=True)
 class KgState:
@@ -25,6 +28,7 @@ class KgState:
     service: QueryService
     queries: dict[str, CannedQuery]
     iri_map: IriMap
+    fulltext: FullText
 
 
 class KgApp(Flask):

@@ -35,7 +35,7 @@ def test_export_round_trips(seeds_store, tmp_path, fmt):
     if keep_graphs:
         got = {(s, p, o, g) for s, p, o, g in parsed.quads()}
         graphs = {g for *_, g in got}
-        assert len(graphs) == 53  # fifty articles, the entities, the tie cube and the ontology
+        assert len(graphs) == 54  # fifty articles, the entities, the tie cube, the statistics and the ontology
     else:
         got = {(s, p, o) for s, p, o, _ in parsed.quads()}
     assert got == store_statements(seeds_store, keep_graphs)

@@ -58,7 +58,7 @@ def test_articles_have_their_own_graphs_and_entities_share_one(ingested):
     assert all(g.startswith(RES + "article/") for g, _ in rows)
     graphs = {q.graph_name.value for q in dump(ingested)}
     assert graphs == {g for g, _ in rows} | {"https://w3id.org/astana-kg/ontology", RES + "graph/entities",
-                                              RES + "graph/cube"}
+                                              RES + "graph/cube", RES + "graph/stats"}
     # Descriptions live in the entities graph only, once.
     assert select(ingested, f"""SELECT ?g {{ GRAPH ?g {{ <{RES}country/JP> a akg:Country }} }}""") == [
         (RES + "graph/entities",)]

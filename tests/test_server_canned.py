@@ -61,7 +61,7 @@ def test_ties_summary(server):
     assert summary[("CN", "KZ")]["ties"] == "2"
     assert summary[("CN", "KZ")]["agreements"] == "12"
     assert float(summary[("CN", "KZ")]["usdValue"]) == 2.5e9
-    assert summary[("CN", "KZ")]["firstDate"] == summary[("CN", "KZ")]["lastDate"] == "2023-10-17"
+    assert summary[("CN", "KZ")]["firstMonth"] == summary[("CN", "KZ")]["lastMonth"] == "2023-10"  # from the cube
     assert "Meeting 1" in summary[("FR", "KZ")]["byType"]
 
 

@@ -43,7 +43,7 @@ def test_default_graph_is_union_and_dataset_parameters(server):
     one = BASE + "article/grain-harvest"
     assert n_of(requests.get(url, params={"query": COUNT_ARTICLES, "default-graph-uri": one})) == 1
     named = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    assert n_of(requests.get(url, params={"query": named})) == 3
+    assert n_of(requests.get(url, params={"query": named})) == 7  # 3 articles, entities, cube, statistics, ontology
     assert n_of(requests.get(url, params={"query": named, "named-graph-uri": [one, BASE + "article/france-visit"]})) == 2
     from_query = f"SELECT (COUNT(DISTINCT ?a) AS ?n) FROM <{one}> WHERE {{ ?a a <https://w3id.org/astana-kg/ontology#Article> }}"
     assert n_of(requests.get(url, params={"query": from_query})) == 1
@@ -176,7 +176,7 @@ def test_exports_stream_and_gzip(server):
     plain = requests.get(server.url + "/export.nq")
     assert plain.status_code == 200
     quads = list(pyoxigraph.parse(plain.content, format=pyoxigraph.RdfFormat.N_QUADS))
-    assert len(quads) == 124
+    assert len(quads) == len(pyoxigraph.Store.read_only(str(server.store))) > 1000  # every quad of the store
     gz = requests.get(server.url + "/export.ttl", headers={"Accept-Encoding": "gzip"})
     assert gz.headers["Content-Encoding"] == "gzip"
     assert len(list(pyoxigraph.parse(gz.content, format=pyoxigraph.RdfFormat.TURTLE))) > 0  # requests decompressed it

@@ -15,7 +15,7 @@ import requests
 
 from fixtures.server_harness import build_store, serving, start_server
 from server.views.article import highlight
-from server.views.ties import network, timeline
+from server.views.ties import chart, network
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 HOSTILE = '<script>alert("x")</script>'
@@ -37,6 +37,7 @@ def test_home_counts_link_to_lists_and_latest_articles(server):
     page = html(server, "/")
     assert '<strong>3</strong> articles' in page and 'href="/api/latest-articles"' in page
     assert 'href="/api/top-entities?kind=Country"' in page and 'href="/api/timeline?type=Meeting"' in page
+    assert '<a href="/api/bilateral-ties"><strong>4</strong> bilateral ties</a>' in page and "type=Tie" not in page
     assert page.index("Kazakhstan Yields Sufficient Grain") < page.index("Tokayev Meets Xi Jinping in Beijing")  # newest first
     assert 'href="/resource/article/tokayev-meets-xi"' in page
 
@@ -56,7 +57,8 @@ def test_canned_query_page_has_form_downloads_and_editor_link(server):
     assert '<input name="since" type="date" value="2023-10-01"' in page  # date picker
     for token in ("csv", "json"):
         assert f'href="?country=KZ&amp;since=2023-10-01&amp;format={token}&amp;page=1"' in page
-    assert 'href="/query?query=' in page and "<table>" in page and 'href="/resource/event/a1-1"' in page
+    assert 'href="/query?query=' in page and "<table>" in page
+    assert 'href="/resource/tie/tokayev-meets-xi-e1-CN-KZ"' in page
 
 
 def test_bad_parameter_shows_the_form_again_to_browsers_only(server):
@@ -76,11 +78,15 @@ def test_ties_page_lists_pairs_and_embeds_the_network(server):
     html(server, "/ties", status=400, since="not-a-date")
 
 
-def test_pair_fragment_has_evidence_and_timeline(server):
+def test_pair_fragment_has_monthly_chart_and_evidence(server):
     fragment = html(server, "/ties/pair", a="CN", b="KZ")
     assert fragment.lstrip().startswith("<h2") and "<svg" in fragment
-    assert "Tokayev Meets Xi Jinping in Beijing" in fragment  # the evidence sentence and headline
-    assert 'href="/resource/agreement/a1-2"' in fragment and 'href="/resource/article/tokayev-meets-xi"' in fragment
+    assert "<title>2023-10: 1 Meeting</title>" in fragment and "<title>2023-10: 1 Agreement</title>" in fragment
+    assert "The sides signed 12 agreements worth $2.5 billion in energy and transport." in fragment  # evidence
+    assert "Tokayev Meets Xi Jinping in Beijing" in fragment  # the article's headline
+    assert 'href="/resource/tie/tokayev-meets-xi-a1-CN-KZ"' in fragment
+    assert 'href="/resource/article/tokayev-meets-xi"' in fragment
+    assert "FR → KZ" in html(server, "/ties/pair", a="FR", b="KZ")  # a directed tie shows its direction
     assert requests.get(server.url + "/ties/pair", params={"a": "CN"}).status_code == 400
 
 
@@ -91,7 +97,7 @@ def test_resource_page_has_neighbourhood_and_article_reader(server):
     person = 'href="/resource/person/{}" title="https://w3id.org/astana-kg/resource/person/{}" class="mention person">'
     assert person.format("emmanuel-macron", "emmanuel-macron") + "Emmanuel Macron</a>" in article
     assert person.format("kassym-jomart-tokayev", "kassym-jomart-tokayev") + "Tokayev</a>" in article  # by surname
-    assert "Events and agreements found in it" in article and 'href="/resource/event/a2-1"' in article
+    assert "Events and agreements found in it" in article and 'href="/resource/event/france-visit-1"' in article
 
 
 def test_query_page_serves_yasgui_from_our_origin(server):
@@ -110,18 +116,26 @@ def test_highlight_prefers_longest_names_and_whole_words():
     assert "".join(s["text"] for s in segments) == "Kassym-Jomart Tokayev of Kazakhstan met Tokayevich; Tokayev left."
 
 
-def test_network_and_timeline_aggregate_ties():
-    rows = [
-        {"a": "x/CN", "b": "x/KZ", "aCode": "CN", "bCode": "KZ", "aName": "China", "bName": "Kazakhstan", "type": "Meeting", "goldstein": "1", "date": "2023-10-17"},
-        {"a": "x/CN", "b": "x/KZ", "aCode": "CN", "bCode": "KZ", "aName": "China", "bName": "Kazakhstan", "type": "Meeting", "goldstein": "3", "date": "2023-10-17"},
-        {"a": "x/CN", "b": "x/KZ", "aCode": "CN", "bCode": "KZ", "aName": "China", "bName": "Kazakhstan", "type": "Agreement"},
+def test_network_and_chart_from_cube_rows():
+    rows = [  # ties-summary rows, most ties first
+        {"aCode": "CN", "bCode": "KZ", "ties": "3", "byType": "Meeting 2, Agreement 1", "goldsteinMean": "2"},
+        {"aCode": "FR", "bCode": "KZ", "ties": "1", "byType": "Visit 1"},
     ]
-    graph = network(rows, {"KZ": 5, "CN": 2})
-    assert [n["id"] for n in graph["nodes"]] == ["KZ", "CN"]
-    (edge,) = graph["edges"]
-    assert (edge["ties"], edge["goldstein"], edge["dominant"], edge["byType"]) == (3, 2.0, "Meeting", "Meeting 2, Agreement 1")
-    chart = timeline(rows)
-    assert [bar["label"] for bar in chart["bars"]] == ["2023-10-17", "undated"] and chart["bars"][0]["total"] == 2
+    known = [{"code": "KZ", "name": "Kazakhstan", "mentions": "5"}, {"code": "CN", "name": "China", "mentions": "2"},
+             {"code": "FR", "name": "France", "mentions": "1"}]
+    graph = network(rows, known)
+    assert [n["id"] for n in graph["nodes"]] == ["KZ", "CN", "FR"]
+    edge = graph["edges"][0]
+    assert (edge["ties"], edge["goldstein"], edge["dominant"]) == (3, 2.0, "Meeting")
+    assert edge["label"] == "China – Kazakhstan"
+    assert graph["edges"][1]["goldstein"] is None
+    series = [{"month": "2023-10", "type": "Meeting", "ties": "2"}, {"month": "2023-10", "type": "Visit", "ties": "1"},
+              {"month": "2024-01", "type": "Meeting", "ties": "1"}]
+    drawn = chart(series)
+    assert [bar["month"] for bar in drawn["bars"]] == ["2023-10", "2023-11", "2023-12", "2024-01"]  # gaps stay
+    assert [bar["total"] for bar in drawn["bars"]] == [3, 0, 0, 1]
+    assert [s["type"] for s in drawn["bars"][0]["segments"]] == ["Meeting", "Visit"]
+    assert chart([])["bars"] == []
 
 
 @pytest.mark.slow

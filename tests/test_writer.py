@@ -9,6 +9,7 @@ re-ingest and remove.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,14 +20,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode
 
-from kg import cube
+import kg.writer
+from kg import cube, tallies
 from kg.config import Settings
 from kg.ingest import open_writer
-from kg.ledger import LEDGER_FILE, Ledger
+from kg.ledger import LEDGER_FILE, WRITTEN, Ledger
 from kg.readers import Article
 from kg.records import ArticleRecord, assemble
-from kg.store import KnowledgeStore
-from kg.vocab import AKG, PREFIXES, RDF, SCHEMA, XSD, cube_graph, entities_graph
+from kg.store import KnowledgeStore, read_generation
+from kg.vocab import AKG, PREFIXES, RDF, SCHEMA, XSD, cube_graph, entities_graph, stats_graph
 from kg.writer import graph_labels
 
 BASE = "https://w3id.org/astana-kg/resource/"
@@ -132,6 +134,11 @@ def recomputed_cube(store: Path) -> dict[cube.Key, cube.Measures]:
         return cube.recompute(lambda q: opened.oxigraph.query(q, use_default_graph_as_union=True, prefixes=PREFIXES))
 
 
+def recomputed_stats(store: Path) -> dict[tallies.Key, int]:
+    with KnowledgeStore(store, read_only=True) as opened:
+        return tallies.recompute(lambda q: opened.oxigraph.query(q, use_default_graph_as_union=True, prefixes=PREFIXES))
+
+
 def expected_entities(current: dict[str, ArticleSpec]) -> set[str]:
     return {f"{s} {p} {o} ." for spec in current.values() for s, p, o in record(spec).entities}
 
@@ -156,6 +163,10 @@ def test_entities_cube_and_index_stay_exact_after_any_writes(tmp_path_factory, h
         writer = cube.CubeWriter(BASE)
         observations = graph_triples(store, cube_graph(BASE)) - set(writer.dataset_triples()) - _labels()
         assert observations == writer.triples(cells)
+        # So do the statistics: counts per class and per day, mentions per entity.
+        stats = tallies.StatsWriter(BASE)
+        assert graph_triples(store, stats_graph(BASE)) - set(stats.dataset_triples()) - _labels() == stats.triples(
+            recomputed_stats(store))
         with Ledger(store / LEDGER_FILE, read_only=True) as ledger:
             assert ledger.cells() == cells
             assert {iri for iri, *_ in ledger.search("article", 50, kinds=["Article"])} == {
@@ -233,3 +244,33 @@ def test_unchanged_records_are_skipped_and_changed_ones_replaced(tmp_path):
 def dump(store: Path) -> set[pyoxigraph.Quad]:
     with KnowledgeStore(store, read_only=True) as opened:
         return set(opened.oxigraph)
+
+
+def test_the_store_is_compacted_once_a_share_of_it_has_been_written(tmp_path, monkeypatch):
+    """Rewritten cube, statistics and entity triples leave old versions that reads step over until a compaction.
+
+    The thresholds are lowered so that a small store reaches them; the compaction itself is RocksDB's.
+    """
+    monkeypatch.setattr(kg.writer, "COMPACT_MIN", 50)
+    store = tmp_path / "store"
+    specs = [ArticleSpec(f"a{n}", 0, PERSONS[n % 3:], (TieSpec(("KZ", COUNTRIES[n % 4 or 1]), TYPES[n % 4], n % 28,
+                                                                "1.9", None),), None) for n in range(80)]
+
+    def sst_files() -> set[str]:
+        return {path.name for path in store.glob("*.sst")}
+
+    with open_writer(Settings.build(store=store)) as writer:
+        writer.commit([record(spec) for spec in specs[:40]])  # 40 written: not yet
+        assert writer.ledger.meta(WRITTEN) == "40"
+        writer.commit([record(dataclasses.replace(spec, version=1)) for spec in specs[:20]])  # 60 (20 replaced)
+        assert writer.ledger.meta(WRITTEN) == "0"
+        generation = read_generation(store)
+        writer.commit([record(spec) for spec in specs[40:70]])  # 30 more: 30 < max(50, 70 / 4)
+        assert writer.ledger.meta(WRITTEN) == "30" and read_generation(store) == generation + 1
+        monkeypatch.setattr(kg.writer, "COMPACT_SHARE", 0.4)  # 30 ≥ 0.4 × 70 once the minimum is lower
+        monkeypatch.setattr(kg.writer, "COMPACT_MIN", 10)
+        files, before = sst_files(), dump(store)
+        assert writer.compact_if_due()
+        assert writer.ledger.meta(WRITTEN) == "0" and read_generation(store) == generation + 2  # readers re-open
+        assert dump(store) == before and sst_files() != files  # the same data, in rewritten files
+        assert not writer.compact_if_due()

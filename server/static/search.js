@@ -45,7 +45,7 @@
       const response = await fetch(url, { signal: controller.signal });
       if (!response.ok) return close();
       const data = await response.json();
-      show(data.results.bindings.slice(0, 10).map((b) => ({ href: resourceUrl(b.resource.value), kind: b.kind.value, label: b.label.value })));
+      show(data.results.bindings.slice(0, 10).map((b) => ({ href: resourceUrl(b.resource.value), kind: b.kind.value, label: (b.label || b.resource).value })));
     } catch (error) {
       if (error.name !== "AbortError") close();
     }

@@ -51,7 +51,7 @@ def run(name: str) -> Response:
     if query is None:
         raise ServiceError(404, f"no canned query {name!r}; see {url_for('api.catalogue')}")
     try:
-        text, bindings = query.bind(request.args.to_dict())
+        text, bindings = query.bind(request.args.to_dict(), state().fulltext)
     except ParameterError as error:
         raise ServiceError(400, str(error)) from None
     return query_response(text, bindings=bindings, title=query.summary or query.name)

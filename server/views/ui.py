@@ -38,8 +38,10 @@ KIND_LISTS = {
     "Country": ("top-entities", {"kind": "Country"}),
     "Organization": ("top-entities", {"kind": "Organization"}),
     "Agreement": ("agreements", {}),
+    "Tie": ("bilateral-ties", {}),
 }
-PLURALS = {"Article": "articles", "Person": "persons", "Country": "countries", "Organization": "organisations", "Agreement": "agreements"}
+PLURALS = {"Article": "articles", "Person": "persons", "Country": "countries", "Organization": "organisations", "Agreement": "agreements",
+           "Tie": "bilateral ties"}
 LATEST = 10
 
 
@@ -50,7 +52,8 @@ def queries() -> dict[str, CannedQuery]:
 def canned_rows(name: str, **args: str) -> list[dict[str, dict[str, str]]]:
     """Run a canned query (first page) with the given arguments; a bad argument is a 400, as at /api."""
     try:
-        text, bindings = queries()[name].bind({key: value for key, value in args.items() if value})
+        text, bindings = queries()[name].bind({key: value for key, value in args.items() if value},
+                                              state().fulltext)
     except ParameterError as error:
         raise ServiceError(400, str(error)) from None
     return state().service.select(text, bindings, client=client())
@@ -83,7 +86,9 @@ def search() -> str:
     """Full search results: the page the search box submits to without JavaScript (or on Enter)."""
     q = request.args.get("q", "").strip()
     results = canned_rows("search-labels", q=q) if q else []
-    return render_template("search.html", title=f"Search: {q}" if q else "Search", q=q, results=results)
+    indexed = state().fulltext.indexed
+    return render_template("search.html", title=f"Search: {q}" if q else "Search", q=q, results=results,
+                           indexed=indexed)
 
 
 @bp.route("/query")
@@ -96,7 +101,7 @@ def query_editor() -> str:
 def bound_text(query: CannedQuery, args: dict[str, str]) -> str:
     """The query text with the given (or default) parameters put in, as the service would run it; unbound if invalid."""
     try:
-        text, bindings = query.bind(args)
+        text, bindings = query.bind(args, state().fulltext)
     except ParameterError:
         text, bindings = query.text, {}
     text = sparql_text.replace_variables(text, {name: str(term) for name, term in bindings.items()})
