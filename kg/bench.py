@@ -88,8 +88,15 @@ def bare_pipe(corpus: Path, model: str) -> None:
             pass
 
 
-def run(size: int, model: str, runs: list[int], *, bare: bool = True, writer: bool = True,
-        echo: Callable[[str], None] = print) -> None:
+def run(
+    size: int,
+    model: str,
+    runs: list[int],
+    *,
+    bare: bool = True,
+    writer: bool = True,
+    echo: Callable[[str], None] = print,
+) -> None:
     """Print every figure, and ratios against the bare baseline."""
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as directory:
         root = Path(directory)
@@ -98,15 +105,33 @@ def run(size: int, model: str, runs: list[int], *, bare: bool = True, writer: bo
         baseline = None
         if bare:
             baseline = measure([sys.executable, "-m", "kg.bench", "bare", str(corpus), model])
-            echo(f"bare nlp.pipe, 1 process:  {size / baseline.seconds:7.1f} articles/s  ({baseline.seconds:6.1f} s)"
-                 f"  peak RSS {baseline.peak_rss_mib:6.0f} MiB")
+            echo(
+                f"bare nlp.pipe, 1 process:  {size / baseline.seconds:7.1f} articles/s  ({baseline.seconds:6.1f} s)"
+                f"  peak RSS {baseline.peak_rss_mib:6.0f} MiB"
+            )
         for count in runs:
             store = root / f"store-{count}"
-            result = measure([sys.executable, "-m", "kg", "ingest", str(corpus), "--store", str(store),
-                              "--model", model, "--processes", str(count), "-q"])
+            result = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "kg",
+                    "ingest",
+                    str(corpus),
+                    "--store",
+                    str(store),
+                    "--model",
+                    model,
+                    "--processes",
+                    str(count),
+                    "-q",
+                ]
+            )
             ratio = f"  ratio to bare {baseline.seconds / result.seconds:4.2f}" if baseline else ""
-            echo(f"kg ingest, {count} process{'es' if count > 1 else '  '}: {size / result.seconds:7.1f} articles/s"
-                 f"  ({result.seconds:6.1f} s)  peak RSS {result.peak_rss_mib:6.0f} MiB{ratio}")
+            echo(
+                f"kg ingest, {count} process{'es' if count > 1 else '  '}: {size / result.seconds:7.1f} articles/s"
+                f"  ({result.seconds:6.1f} s)  peak RSS {result.peak_rss_mib:6.0f} MiB{ratio}"
+            )
         if writer:
             ceiling(model, root / "writer", echo)
 
@@ -117,8 +142,11 @@ def ceiling(model: str, target: Path, echo: Callable[[str], None], size: int = 5
     from kg.pipeline import Failure, Pipeline
 
     settings = Settings.build(store=target, model=model)
-    template = [record for record in Pipeline(settings).records(generate_corpus(size, seed=5))
-                if not isinstance(record, Failure)]
+    template = [
+        record
+        for record in Pipeline(settings).records(generate_corpus(size, seed=5))
+        if not isinstance(record, Failure)
+    ]
     articles = quads = 0
     seconds = 0.0
     with open_writer(settings) as writer:
@@ -128,8 +156,10 @@ def ceiling(model: str, target: Path, echo: Callable[[str], None], size: int = 5
             result = writer.commit(batch)
             seconds += time.perf_counter() - started
             articles, quads = articles + result.new, quads + result.quads
-    echo(f"writer alone:               {articles / seconds:7.1f} articles/s  ({quads / seconds:6.0f} quads/s, "
-         f"{batches} batches of {len(template)} articles, entities, cube and search index included)")
+    echo(
+        f"writer alone:               {articles / seconds:7.1f} articles/s  ({quads / seconds:6.0f} quads/s, "
+        f"{batches} batches of {len(template)} articles, entities, cube and search index included)"
+    )
 
 
 def _renamed(record: ArticleRecord, prefix: str) -> ArticleRecord:

@@ -26,18 +26,35 @@ def _shown(section: type, name: str) -> str:
 
 # Where the store is: a directory, or a triple store's address and (where the store type does not say) endpoints.
 _STORE_OPTIONS = [
-    click.option("--store", "store", default=None, show_default=DEFAULT_STORE,
-                 help="Oxigraph store directory, or the SPARQL query endpoint http(s)://… of a triple store "
-                      "(env KG_STORE)."),
-    click.option("--store-type", type=click.Choice(list(STORE_TYPES)), default=None, show_default="sparql",
-                 help="Kind of remote store: its update and Graph Store endpoints and dialect (env KG_STORE_TYPE)."),
-    click.option("--update-endpoint", default=None,
-                 help="SPARQL Update endpoint of a remote store, if not the store type's (env KG_UPDATE_ENDPOINT)."),
-    click.option("--graph-store-endpoint", default=None,
-                 help="Graph Store Protocol endpoint of a remote store, if not the store type's "
-                      "(env KG_GRAPH_STORE_ENDPOINT)."),
-    click.option("--state-dir", default=None,
-                 help="Directory of a remote store's ledger  [default: data/HOST-PORT-PATH] (env KG_STATE_DIR)."),
+    click.option(
+        "--store",
+        "store",
+        default=None,
+        show_default=DEFAULT_STORE,
+        help="Oxigraph store directory, or the SPARQL query endpoint http(s)://… of a triple store (env KG_STORE).",
+    ),
+    click.option(
+        "--store-type",
+        type=click.Choice(list(STORE_TYPES)),
+        default=None,
+        show_default="sparql",
+        help="Kind of remote store: its update and Graph Store endpoints and dialect (env KG_STORE_TYPE).",
+    ),
+    click.option(
+        "--update-endpoint",
+        default=None,
+        help="SPARQL Update endpoint of a remote store, if not the store type's (env KG_UPDATE_ENDPOINT).",
+    ),
+    click.option(
+        "--graph-store-endpoint",
+        default=None,
+        help="Graph Store Protocol endpoint of a remote store, if not the store type's (env KG_GRAPH_STORE_ENDPOINT).",
+    ),
+    click.option(
+        "--state-dir",
+        default=None,
+        help="Directory of a remote store's ledger  [default: data/HOST-PORT-PATH] (env KG_STATE_DIR).",
+    ),
 ]
 
 
@@ -46,11 +63,17 @@ def _store_option(command: Callable) -> Callable:
 
 
 _base_option = click.option(
-    "--base-iri", default=None, show_default=_shown(Settings, "base_iri"),
-    help="IRI prefix of minted resources (env KG_BASE_IRI).")
+    "--base-iri",
+    default=None,
+    show_default=_shown(Settings, "base_iri"),
+    help="IRI prefix of minted resources (env KG_BASE_IRI).",
+)
 _model_option = click.option(
-    "--model", default=None, show_default=_shown(Settings, "model"),
-    help="spaCy pipeline package (env KG_MODEL), e.g. en_core_web_trf.")
+    "--model",
+    default=None,
+    show_default=_shown(Settings, "model"),
+    help="spaCy pipeline package (env KG_MODEL), e.g. en_core_web_trf.",
+)
 
 
 class Duration(click.ParamType):
@@ -70,29 +93,76 @@ class Duration(click.ParamType):
 
 # Options of everything that reads articles from the web: `kg ingest` and `kg watch` take the same ones.
 _READING_OPTIONS = [
-    click.option("--max-chars", type=int, default=None, show_default=_shown(IngestSettings, "max_chars"),
-                 help="Longer article bodies are split into parts of at most this many characters."),
-    click.option("--contact", default=None,
-                 help="E-mail or URL put in the User-Agent, so site owners can reach you (env KG_CONTACT)."),
-    click.option("--delay", type=Duration(), default=None, show_default=_shown(FetchSettings, "delay"),
-                 help="Pause between two requests to one host (a robots.txt Crawl-delay may raise it)."),
-    click.option("--connect-timeout", type=Duration(), default=None,
-                 show_default=_shown(FetchSettings, "connect_timeout")),
-    click.option("--read-timeout", type=Duration(), default=None, show_default=_shown(FetchSettings, "read_timeout"),
-                 help="Longest silence while reading a response."),
-    click.option("--total-timeout", type=Duration(), default=None,
-                 show_default=_shown(FetchSettings, "total_timeout"), help="Longest time for a whole response."),
-    click.option("--max-bytes", type=int, default=None, show_default=_shown(FetchSettings, "max_bytes"),
-                 help="Larger responses (and WARC records, HTML files) are skipped."),
+    click.option(
+        "--max-chars",
+        type=int,
+        default=None,
+        show_default=_shown(IngestSettings, "max_chars"),
+        help="Longer article bodies are split into parts of at most this many characters.",
+    ),
+    click.option(
+        "--contact",
+        default=None,
+        help="E-mail or URL put in the User-Agent, so site owners can reach you (env KG_CONTACT).",
+    ),
+    click.option(
+        "--delay",
+        type=Duration(),
+        default=None,
+        show_default=_shown(FetchSettings, "delay"),
+        help="Pause between two requests to one host (a robots.txt Crawl-delay may raise it).",
+    ),
+    click.option(
+        "--connect-timeout", type=Duration(), default=None, show_default=_shown(FetchSettings, "connect_timeout")
+    ),
+    click.option(
+        "--read-timeout",
+        type=Duration(),
+        default=None,
+        show_default=_shown(FetchSettings, "read_timeout"),
+        help="Longest silence while reading a response.",
+    ),
+    click.option(
+        "--total-timeout",
+        type=Duration(),
+        default=None,
+        show_default=_shown(FetchSettings, "total_timeout"),
+        help="Longest time for a whole response.",
+    ),
+    click.option(
+        "--max-bytes",
+        type=int,
+        default=None,
+        show_default=_shown(FetchSettings, "max_bytes"),
+        help="Larger responses (and WARC records, HTML files) are skipped.",
+    ),
     click.option("--max-redirects", type=int, default=None, show_default=_shown(FetchSettings, "max_redirects")),
-    click.option("--retries", type=int, default=None, show_default=_shown(FetchSettings, "retries"),
-                 help="Further tries after a network error, a timeout, 429 or 5xx."),
-    click.option("--backoff", type=Duration(), default=None, show_default=_shown(FetchSettings, "backoff"),
-                 help="Wait before the first retry, doubled for each further one."),
-    click.option("--allow-private", is_flag=True, default=None,
-                 help="Fetch from loopback and private addresses too (refused by default)."),
-    click.option("--language", default=None, show_default=_shown(FetchSettings, "language"),
-                 help="Web articles in other languages (ISO 639-1, detected from the text) are skipped."),
+    click.option(
+        "--retries",
+        type=int,
+        default=None,
+        show_default=_shown(FetchSettings, "retries"),
+        help="Further tries after a network error, a timeout, 429 or 5xx.",
+    ),
+    click.option(
+        "--backoff",
+        type=Duration(),
+        default=None,
+        show_default=_shown(FetchSettings, "backoff"),
+        help="Wait before the first retry, doubled for each further one.",
+    ),
+    click.option(
+        "--allow-private",
+        is_flag=True,
+        default=None,
+        help="Fetch from loopback and private addresses too (refused by default).",
+    ),
+    click.option(
+        "--language",
+        default=None,
+        show_default=_shown(FetchSettings, "language"),
+        help="Web articles in other languages (ISO 639-1, detected from the text) are skipped.",
+    ),
 ]
 
 
@@ -131,13 +201,16 @@ class _Commands(click.Group):
             if _debugging(ctx):
                 raise
             where = f" {error.filename}" if error.filename else ""
-            raise click.ClickException(f"cannot use{where}: {error.strerror or error} "
-                                       "(check the path and its permissions)") from error
+            raise click.ClickException(
+                f"cannot use{where}: {error.strerror or error} (check the path and its permissions)"
+            ) from error
         except Exception as error:
             if _debugging(ctx):
                 raise
-            raise click.ClickException(f"{type(error).__name__}: {error} — run `kg --debug …` for the traceback, "
-                                       "and please report it if the input looks fine") from error
+            raise click.ClickException(
+                f"{type(error).__name__}: {error} — run `kg --debug …` for the traceback, "
+                "and please report it if the input looks fine"
+            ) from error
 
 
 def _debugging(ctx: click.Context) -> bool:
@@ -156,8 +229,13 @@ def main(debug: bool) -> None:
 @_base_option
 @_model_option
 @_reading_options
-@click.option("--batch-size", type=int, default=None, show_default=_shown(IngestSettings, "batch_size"),
-              help="Articles per all-or-nothing write.")
+@click.option(
+    "--batch-size",
+    type=int,
+    default=None,
+    show_default=_shown(IngestSettings, "batch_size"),
+    help="Articles per all-or-nothing write.",
+)
 @click.option("--processes", type=int, default=None, help="NLP worker processes  [default: all cores].")
 @click.option("--dask", default=None, help="Run the NLP on this Dask scheduler, e.g. tcp://host:8786 (env KG_DASK).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or progress lines.")
@@ -210,8 +288,14 @@ def remove(articles: tuple[str, ...], **options: object) -> None:
 @main.command()
 @click.argument("query")
 @_store_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml"]), default="table",
-              show_default=True, help="Results format (json = SPARQL 1.1 Query Results JSON).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv", "xml"]),
+    default="table",
+    show_default=True,
+    help="Results format (json = SPARQL 1.1 Query Results JSON).",
+)
 def query(query: str, fmt: str, **options: object) -> None:
     """Run a SPARQL query (text, or @file.rq) over the union of the graphs, or over the graphs its FROM names."""
     from kg.results import write_results
@@ -243,16 +327,28 @@ EVENT_FORMATS = ("gdelt-events", "gdelt-mentions", "plover", "icews")
 
 @main.command()
 @_store_option
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdf", *EVENT_FORMATS]),
-              default="trig", show_default=True,
-              help="An RDF format, or the ties as event data: GDELT 2.0 events or mentions, PLOVER JSONL, ICEWS.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdf", *EVENT_FORMATS]),
+    default="trig",
+    show_default=True,
+    help="An RDF format, or the ties as event data: GDELT 2.0 events or mentions, PLOVER JSONL, ICEWS.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
 @click.option("--country", help="Event data: ties with this country (ISO 3166-1 alpha-2) on either side.")
 @click.option("--since", help="Event data: events on or after this day (YYYY-MM-DD).")
 @click.option("--until", help="Event data: events on or before this day (YYYY-MM-DD).")
 @click.option("--type", "tie_type", help="Event data: ties of this type (Meeting, Visit, ..., Agreement).")
-def export(fmt: str, output: Path | None, country: str | None, since: str | None, until: str | None,
-           tie_type: str | None, **options: object) -> None:
+def export(
+    fmt: str,
+    output: Path | None,
+    country: str | None,
+    since: str | None,
+    until: str | None,
+    tie_type: str | None,
+    **options: object,
+) -> None:
     """Serialise the whole store (quad formats keep one graph per article), or its ties as event data.
 
     Event data has one row per tie (dyad), in order of day; ties without a
@@ -321,8 +417,10 @@ def validate(**options: object) -> None:
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
     if report.conforms:
-        click.echo(f"Conforms: {report.triples} triples are each in one graph, the tie cube, the statistics and "
-                   "the entities graph are exact, and they satisfy ontology/shapes.ttl.")
+        click.echo(
+            f"Conforms: {report.triples} triples are each in one graph, the tie cube, the statistics and "
+            "the entities graph are exact, and they satisfy ontology/shapes.ttl."
+        )
         return
     click.echo(report.text)
     sys.exit(1)
@@ -333,18 +431,37 @@ def validate(**options: object) -> None:
 @_base_option
 @click.option("--host", default=None, show_default=_shown(ServerSettings, "host"))
 @click.option("--port", default=None, type=int, show_default=_shown(ServerSettings, "port"))
-@click.option("--threads", default=None, type=int, show_default=_shown(ServerSettings, "threads"),
-              help="Connection threads.")
-@click.option("--workers", default=None, type=int, show_default=_shown(ServerSettings, "workers"),
-              help="Query worker processes.")
-@click.option("--write-token", default=None,
-              help="Enable SPARQL Update / Graph Store writes for requests bearing this token (env KG_WRITE_TOKEN).")
-@click.option("--timeout", "query_timeout", default=None, type=float,
-              show_default=_shown(ServerSettings, "query_timeout"), help="Query timeout in seconds.")
-@click.option("--row-limit", default=None, type=int, show_default=_shown(ServerSettings, "row_limit"),
-              help="Maximum rows of a result.")
-@click.option("--trusted-proxy", default=None,
-              help="Address of a reverse proxy in front: its X-Forwarded-For names the client (per-client limits).")
+@click.option(
+    "--threads", default=None, type=int, show_default=_shown(ServerSettings, "threads"), help="Connection threads."
+)
+@click.option(
+    "--workers", default=None, type=int, show_default=_shown(ServerSettings, "workers"), help="Query worker processes."
+)
+@click.option(
+    "--write-token",
+    default=None,
+    help="Enable SPARQL Update / Graph Store writes for requests bearing this token (env KG_WRITE_TOKEN).",
+)
+@click.option(
+    "--timeout",
+    "query_timeout",
+    default=None,
+    type=float,
+    show_default=_shown(ServerSettings, "query_timeout"),
+    help="Query timeout in seconds.",
+)
+@click.option(
+    "--row-limit",
+    default=None,
+    type=int,
+    show_default=_shown(ServerSettings, "row_limit"),
+    help="Maximum rows of a result.",
+)
+@click.option(
+    "--trusted-proxy",
+    default=None,
+    help="Address of a reverse proxy in front: its X-Forwarded-For names the client (per-client limits).",
+)
 @log_options
 def serve(**options: object) -> None:
     """Serve the store: SPARQL endpoint, canned-query API, exports and resource pages.
@@ -366,8 +483,13 @@ def serve(**options: object) -> None:
 @_base_option
 @_model_option
 @_reading_options
-@click.option("--every", type=Duration(), default=None, show_default=_shown(FetchSettings, "every"),
-              help="Time between two polls.")
+@click.option(
+    "--every",
+    type=Duration(),
+    default=None,
+    show_default=_shown(FetchSettings, "every"),
+    help="Time between two polls.",
+)
 @click.option("--once", is_flag=True, help="Poll once, then exit (for cron).")
 @log_options
 def watch(sources: tuple[str, ...], once: bool, **options: object) -> None:

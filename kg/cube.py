@@ -58,8 +58,9 @@ def month_of(date: str | None) -> str:
     return ""
 
 
-def tie_cell(pair: tuple[str, str], month: str, tie_type: str, goldstein: str | None, agreements: int,
-             usd: Iterable[str]) -> tuple[Key, Measures]:
+def tie_cell(
+    pair: tuple[str, str], month: str, tie_type: str, goldstein: str | None, agreements: int, usd: Iterable[str]
+) -> tuple[Key, Measures]:
     """One tie's contribution: its cell and measures (Goldstein in tenths, USD in cents)."""
     first, second = sorted(pair)
     tenths = 0 if goldstein is None else int((Decimal(goldstein) * 10).to_integral_value(ROUND_HALF_EVEN))
@@ -67,8 +68,9 @@ def tie_cell(pair: tuple[str, str], month: str, tie_type: str, goldstein: str | 
     return (first, second, month, tie_type), (1, 0 if goldstein is None else 1, tenths, agreements, cents)
 
 
-def contributions(triples: Iterable[tuple[NamedNode, NamedNode, object]],
-                  published: dt.date | None) -> dict[Key, Measures]:
+def contributions(
+    triples: Iterable[tuple[NamedNode, NamedNode, object]], published: dt.date | None
+) -> dict[Key, Measures]:
     """The cells one article graph adds to the cube, read from its `akg:Tie` resources.
 
     A tie counts in the month of its date, else of the article's publication;
@@ -92,8 +94,14 @@ def contributions(triples: Iterable[tuple[NamedNode, NamedNode, object]],
         count = _value(owner, AKG + "agreementCount")
         agreements = (int(count) if count else 1) if tie_type == "Agreement" else 0
         month = month_of(_value(facts, SCHEMA + "startDate")) or month_of(fallback)
-        key, measures = tie_cell((countries[0], countries[1]), month, tie_type, _value(facts, AKG + "goldstein"),
-                                 agreements, _usd(about, owner))
+        key, measures = tie_cell(
+            (countries[0], countries[1]),
+            month,
+            tie_type,
+            _value(facts, AKG + "goldstein"),
+            agreements,
+            _usd(about, owner),
+        )
         cells[key] = add(cells.get(key, ZERO), measures)
     return cells
 
@@ -107,8 +115,14 @@ def _usd(about: Mapping[str, Mapping[str, list]], owner: Mapping[str, list]) -> 
     for amount in owner.get(AKG + "value", ()):
         facts = about.get(amount.value, {})
         if _value(facts, SCHEMA + "currency") == "USD":
-            figure = next((_value(facts, SCHEMA + p) for p in ("value", "minValue", "maxValue")
-                           if _value(facts, SCHEMA + p) is not None), None)
+            figure = next(
+                (
+                    _value(facts, SCHEMA + p)
+                    for p in ("value", "minValue", "maxValue")
+                    if _value(facts, SCHEMA + p) is not None
+                ),
+                None,
+            )
             if figure is not None:
                 yield figure
 
@@ -165,9 +179,11 @@ class CubeWriter:
         lines = []
         for level, path in DATASETS.items():
             dataset = f"<{self.base}{path}>"
-            lines += [f"{dataset} <{RDF}type> <{QB}DataSet> .",
-                      f"{dataset} <{QB}structure> <{AKG}{STRUCTURES[level]}> .",
-                      f"{dataset} {_term(RDFS + 'label')} {Literal(_DATASET_LABELS[level], language='en')} ."]
+            lines += [
+                f"{dataset} <{RDF}type> <{QB}DataSet> .",
+                f"{dataset} <{QB}structure> <{AKG}{STRUCTURES[level]}> .",
+                f"{dataset} {_term(RDFS + 'label')} {Literal(_DATASET_LABELS[level], language='en')} .",
+            ]
         return lines
 
     def triples(self, cells: Mapping[Key, Measures], only: Container[tuple[str, ...]] | None = None) -> set[str]:
@@ -194,10 +210,11 @@ class CubeWriter:
             path = "/".join((DATASETS[level], f"{a}-{b}", *rest))
             observation = f"<{self.base}{path}>"
             facts: list[tuple[str, NamedNode | Literal]] = [
-                     (RDF + "type", NamedNode(QB + "Observation")),
-                     (QB + "dataSet", NamedNode(self.base + DATASETS[level])),
-                     (AKG + "firstCountry", NamedNode(f"{self.base}country/{a}")),
-                     (AKG + "secondCountry", NamedNode(f"{self.base}country/{b}"))]
+                (RDF + "type", NamedNode(QB + "Observation")),
+                (QB + "dataSet", NamedNode(self.base + DATASETS[level])),
+                (AKG + "firstCountry", NamedNode(f"{self.base}country/{a}")),
+                (AKG + "secondCountry", NamedNode(f"{self.base}country/{b}")),
+            ]
             slice_ = NamedNode(f"{self.base}cube/slices/{a}-{b}")
             if level == "month":
                 facts.append((AKG + "month", Literal(rest[0], datatype=NamedNode(XSD + "gYearMonth"))))
@@ -211,9 +228,15 @@ class CubeWriter:
             if level == "pair":
                 text = ", ".join(f"{kind} {-count}" for count, kind in sorted(breakdown[(a, b)]))
                 facts.append((AKG + "typeBreakdown", Literal(text)))
-                lines.update(f"{slice_} {_term(p)} {o} ." for p, o in (
-                    (RDF + "type", NamedNode(QB + "Slice")), (QB + "sliceStructure", NamedNode(AKG + "PairSliceKey")),
-                    (AKG + "firstCountry", facts[2][1]), (AKG + "secondCountry", facts[3][1])))
+                lines.update(
+                    f"{slice_} {_term(p)} {o} ."
+                    for p, o in (
+                        (RDF + "type", NamedNode(QB + "Slice")),
+                        (QB + "sliceStructure", NamedNode(AKG + "PairSliceKey")),
+                        (AKG + "firstCountry", facts[2][1]),
+                        (AKG + "secondCountry", facts[3][1]),
+                    )
+                )
                 lines.add(f"<{self.base}{DATASETS['month']}> <{QB}slice> {slice_} .")
             facts += _measures(measures)
             lines.update(f"{observation} {_term(p)} {o} ." for p, o in facts)
@@ -222,10 +245,13 @@ class CubeWriter:
 
 def _measures(measures: Measures) -> list[tuple[str, Literal]]:
     ties, scored, tenths, agreements, cents = measures
-    facts = [(AKG + "tieCount", _integer(ties)), (AKG + "scoredTieCount", _integer(scored)),
-             (AKG + "agreementsSigned", _integer(agreements)),
-             (AKG + "goldsteinSum", _decimal(Decimal(tenths) / 10)),
-             (AKG + "usdValue", _decimal(Decimal(cents) / 100))]
+    facts = [
+        (AKG + "tieCount", _integer(ties)),
+        (AKG + "scoredTieCount", _integer(scored)),
+        (AKG + "agreementsSigned", _integer(agreements)),
+        (AKG + "goldsteinSum", _decimal(Decimal(tenths) / 10)),
+        (AKG + "usdValue", _decimal(Decimal(cents) / 100)),
+    ]
     if scored:
         mean = (Decimal(tenths) / 10 / scored).quantize(Decimal("0.001"), ROUND_HALF_EVEN)
         facts.append((AKG + "goldsteinMean", _decimal(mean)))
@@ -246,6 +272,7 @@ def _decimal(value: Decimal) -> Literal:
 
 
 # -- from scratch ---------------------------------------------------------------------------------
+
 
 def recompute(select: Callable[[str], Iterable[pyoxigraph.QuerySolution]]) -> dict[Key, Measures]:
     """The cells as a from-scratch aggregation of every tie in the store (for checks, not for serving).

@@ -92,15 +92,17 @@ def load_gold(path: str | Path) -> list[GoldArticle]:
     for number, (record, article) in enumerate(zip(records, read_jsonl(path), strict=True), start=1):
         # A unique id keeps two gold items with the same headline in two graphs.
         article = dataclasses.replace(article, id=article.id or f"gold-{number}")
-        gold.append(GoldArticle(
-            article=article,
-            persons={name_key(p) for p in record.get("persons", [])},
-            countries={c.upper() for c in record.get("countries", [])},
-            organizations={name_key(o) for o in record.get("organizations", [])},
-            event_types=set(record.get("event_types", [])),
-            bilateral={tuple(sorted(c.upper() for c in pair)) for pair in record.get("bilateral", [])},
-            agreements=[_gold_agreement(a) for a in record.get("agreements", [])],
-        ))
+        gold.append(
+            GoldArticle(
+                article=article,
+                persons={name_key(p) for p in record.get("persons", [])},
+                countries={c.upper() for c in record.get("countries", [])},
+                organizations={name_key(o) for o in record.get("organizations", [])},
+                event_types=set(record.get("event_types", [])),
+                bilateral={tuple(sorted(c.upper() for c in pair)) for pair in record.get("bilateral", [])},
+                agreements=[_gold_agreement(a) for a in record.get("agreements", [])],
+            )
+        )
     return gold
 
 
@@ -173,7 +175,8 @@ def _read_agreements(rows, found: dict[str, Predicted]) -> None:
         key = (row["g"].value, row["a"].value)
         parties, count, usd = (row[name].value if row[name] is not None else "" for name in ("parties", "count", "usd"))
         agreements[key] = PredictedAgreement(
-            frozenset(parties.split()), int(count) if count else None, tuple(Decimal(v) for v in usd.split()))
+            frozenset(parties.split()), int(count) if count else None, tuple(Decimal(v) for v in usd.split())
+        )
     for (graph, _), agreement in agreements.items():
         found[graph].agreements.append(agreement)
 
@@ -213,8 +216,11 @@ class Report:
     misses: list[ArticleMisses]
 
     def __str__(self) -> str:
-        lines = [f"{self.articles} gold articles", "",
-                 f"{'category':<14} {'P':>6} {'R':>6} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5}"]
+        lines = [
+            f"{self.articles} gold articles",
+            "",
+            f"{'category':<14} {'P':>6} {'R':>6} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5}",
+        ]
         for name, s in self.scores.items():
             lines.append(f"{name:<14} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp:5} {s.fp:5} {s.fn:5}")
         for article in self.misses:
@@ -253,8 +259,7 @@ def _agreement_ok(gold: GoldAgreement, predicted: PredictedAgreement) -> bool:
     return True
 
 
-def _compare_agreements(gold: list[GoldAgreement], predicted: list[PredictedAgreement]
-                        ) -> tuple[Score, list, list]:
+def _compare_agreements(gold: list[GoldAgreement], predicted: list[PredictedAgreement]) -> tuple[Score, list, list]:
     unmatched = list(predicted)
     score, missed = Score(), []
     for item in gold:

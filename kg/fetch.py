@@ -142,8 +142,15 @@ class Fetcher:
         return cached.rules.can_fetch(ROBOTS_AGENT, url)
 
     # -- one request chain ----------------------------------------------------
-    def _follow(self, url: str, etag: str | None, last_modified: str | None, *, robots: bool = True,
-                max_bytes: int | None = None) -> Response:
+    def _follow(
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        *,
+        robots: bool = True,
+        max_bytes: int | None = None,
+    ) -> Response:
         """One request chain; failures are reported against the URL asked for, naming the hop that failed."""
         first, seen = url, set()
         for _ in range(self.settings.max_redirects + 1):
@@ -171,12 +178,15 @@ class Fetcher:
             url = target
         raise FetchError(first, "too many redirects", f"more than {self.settings.max_redirects}")
 
-    def _request(self, url: str, address: str, etag: str | None, last_modified: str | None,
-                 max_bytes: int) -> Response:
+    def _request(self, url: str, address: str, etag: str | None, last_modified: str | None, max_bytes: int) -> Response:
         parts = urlsplit(url)
         host, port = parts.hostname or "", _port(parts)
-        headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate", "Connection": "close",
-                   "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+        headers = {
+            "User-Agent": self.user_agent,
+            "Accept-Encoding": "gzip, deflate",
+            "Connection": "close",
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        }
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -218,8 +228,9 @@ class Fetcher:
             if size > max_bytes:
                 raise FetchError(url, "too large", f"over the cap of {max_bytes:,} bytes")
             if time.monotonic() - started > self.settings.total_timeout:
-                raise FetchError(url, "timeout", f"response took over {self.settings.total_timeout:g} s",
-                                 transient=True)
+                raise FetchError(
+                    url, "timeout", f"response took over {self.settings.total_timeout:g} s", transient=True
+                )
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -241,8 +252,7 @@ class Fetcher:
                 return str(address)
             else:
                 refused.append(f"{address} ({_kind(plain)})")
-        raise FetchError(url, "private address", f"{host} resolves to {', '.join(refused)}; "
-                                                 "--allow-private permits it")
+        raise FetchError(url, "private address", f"{host} resolves to {', '.join(refused)}; --allow-private permits it")
 
     def _wait_turn(self, host: str) -> None:
         now = time.monotonic()
@@ -273,8 +283,9 @@ class Fetcher:
         except FetchError as error:
             status = error.reason.removeprefix("HTTP ")
             if not (status.isdigit() and 400 <= int(status) < 500):
-                raise FetchError(url, "robots.txt unreachable", f"{error.reason}: {error.detail}",
-                                 transient=True) from error
+                raise FetchError(
+                    url, "robots.txt unreachable", f"{error.reason}: {error.detail}", transient=True
+                ) from error
             rules.parse([])  # no rules: every path may be fetched
         else:
             rules.parse(response.body.decode("utf-8", "replace").splitlines())

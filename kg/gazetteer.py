@@ -166,8 +166,11 @@ class Gazetteer:
     @cached_property
     def name_words(self) -> frozenset[str]:
         """Every word of every name: headline words that stay capitalised."""
-        names = [term for country in self.countries.values() for term in (
-            country.name, *country.aliases, *country.demonyms, *country.capitals, *country.cities)]
+        names = [
+            term
+            for country in self.countries.values()
+            for term in (country.name, *country.aliases, *country.demonyms, *country.capitals, *country.cities)
+        ]
         names += [term for org in self.organizations for term in (org.name, *org.aliases, *org.acronyms)]
         names += [term for person in self.persons for term in (person.name, *person.aliases)]
         words = {word for name in names for word in re.findall(r"[^\W\d_][\w'’.]*", name)}

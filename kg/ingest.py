@@ -63,8 +63,10 @@ class IngestSummary:
         if self.removed:
             parts.append(f"{self.removed} removed")
         parts.append(f"{len(self.failed)} failed")
-        return (f"{', '.join(parts)} of {self.read} articles; {self.quads} quads written in "
-                f"{self.batches} batches, {self.seconds:.1f} s")
+        return (
+            f"{', '.join(parts)} of {self.read} articles; {self.quads} quads written in "
+            f"{self.batches} batches, {self.seconds:.1f} s"
+        )
 
 
 class Progress(Protocol):
@@ -105,8 +107,11 @@ def validate(articles: Articles, settings: Settings, writer: Writer | None = Non
     for article in articles():
         iri = article_iri(settings, article)
         if iri in first_seen:
-            raise InputError(article.source, 0, f"same article IRI {iri} as {first_seen[iri]}; "
-                             "give each article its own id, or remove the duplicate")
+            raise InputError(
+                article.source,
+                0,
+                f"same article IRI {iri} as {first_seen[iri]}; give each article its own id, or remove the duplicate",
+            )
         first_seen[iri] = article.source
         count += 1
         if writer is None or writer.stored_hash(iri) != content_hash(article, stamp):
@@ -114,8 +119,13 @@ def validate(articles: Articles, settings: Settings, writer: Writer | None = Non
     return count, todo
 
 
-def ingest(articles: Articles | Sequence[Article], settings: Settings, *, pipeline: Pipeline | None = None,
-           progress: Progress | None = None) -> IngestSummary:
+def ingest(
+    articles: Articles | Sequence[Article],
+    settings: Settings,
+    *,
+    pipeline: Pipeline | None = None,
+    progress: Progress | None = None,
+) -> IngestSummary:
     """Validate, then extract and write in batches; `pipeline` (already loaded) forces in-process NLP."""
     started = time.perf_counter()
     source: Articles = (lambda: articles) if isinstance(articles, Sequence) else articles
@@ -123,14 +133,18 @@ def ingest(articles: Articles | Sequence[Article], settings: Settings, *, pipeli
     with open_writer(settings) as writer:
         read, todo = validate(source, settings, writer)
         summary = IngestSummary(read=read, unchanged=read - todo)
-        changed = (article for article in source()
-                   if writer.stored_hash(article_iri(settings, article)) != content_hash(article, stamp))
+        changed = (
+            article
+            for article in source()
+            if writer.stored_hash(article_iri(settings, article)) != content_hash(article, stamp)
+        )
         done = summary.unchanged
         for batch in _batches(_records(changed, todo, settings, pipeline), settings.ingest.batch_size):
             records = [item for item in batch if isinstance(item, ArticleRecord)]
             for failure in (item for item in batch if isinstance(item, Failure)):
-                log.error("%s: extraction failed, article skipped (%s); please report it", failure.source,
-                          failure.error)
+                log.error(
+                    "%s: extraction failed, article skipped (%s); please report it", failure.source, failure.error
+                )
                 summary.failed.append(failure)
             result = writer.commit(records)
             summary.new += result.new
@@ -148,8 +162,10 @@ def ingest(articles: Articles | Sequence[Article], settings: Settings, *, pipeli
 def remove(keys: Iterable[str], settings: Settings) -> IngestSummary:
     """Remove articles by IRI or by id (as given at ingest); the entities graph and cube follow."""
     started = time.perf_counter()
-    iris = [key if key.startswith(("http://", "https://")) else
-            f"{settings.base_iri}article/{article_key(key, None, key)}" for key in keys]
+    iris = [
+        key if key.startswith(("http://", "https://")) else f"{settings.base_iri}article/{article_key(key, None, key)}"
+        for key in keys
+    ]
     summary = IngestSummary(read=len(iris))
     with open_writer(settings) as writer:
         result = writer.commit(removals=iris)
@@ -169,8 +185,9 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 # -- the NLP side ---------------------------------------------------------------------------------
 
 
-def _records(articles: Iterable[Article], count: int, settings: Settings,
-             pipeline: Pipeline | None) -> Iterator[ArticleRecord | Failure]:
+def _records(
+    articles: Iterable[Article], count: int, settings: Settings, pipeline: Pipeline | None
+) -> Iterator[ArticleRecord | Failure]:
     """Records in input order, from wherever the NLP runs (`count` articles)."""
     processes = settings.ingest.processes or (os.cpu_count() or 1 if count >= PARALLEL_FROM else 1)
     if pipeline is not None or (settings.ingest.dask is None and processes == 1):
@@ -193,8 +210,9 @@ def process_chunk(settings: Settings, articles: list[Article]) -> list[ArticleRe
     return list(_pipeline(settings).records(articles))
 
 
-def _in_order(submit: Callable[[list[Article]], Any], chunks: Iterable[list[Article]],
-              window: int) -> Iterator[ArticleRecord | Failure]:
+def _in_order(
+    submit: Callable[[list[Article]], Any], chunks: Iterable[list[Article]], window: int
+) -> Iterator[ArticleRecord | Failure]:
     """Keep `window` tasks in flight and yield their results in submission order (bounded memory)."""
     in_flight: deque[Any] = deque()
     for chunk in chunks:
@@ -210,15 +228,17 @@ def _chunks(articles: Iterable[Article], count: int, workers: int) -> Iterator[l
     return _batches(articles, max(1, min(CHUNK, -(-count // (2 * workers)))))
 
 
-def _on_processes(articles: Iterable[Article], count: int, settings: Settings,
-                  workers: int) -> Iterator[ArticleRecord | Failure]:
+def _on_processes(
+    articles: Iterable[Article], count: int, settings: Settings, workers: int
+) -> Iterator[ArticleRecord | Failure]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")  # never fork a process holding RocksDB and SQLite handles
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from _in_order(lambda chunk: pool.submit(process_chunk, settings, chunk),
-                             _chunks(articles, count, workers), 3 * workers)
+        yield from _in_order(
+            lambda chunk: pool.submit(process_chunk, settings, chunk), _chunks(articles, count, workers), 3 * workers
+        )
 
 
 def _on_dask(articles: Iterable[Article], count: int, settings: Settings) -> Iterator[ArticleRecord | Failure]:
@@ -229,6 +249,8 @@ def _on_dask(articles: Iterable[Article], count: int, settings: Settings) -> Ite
     with Client(settings.ingest.dask) as client:
         workers = max(1, sum(client.nthreads().values()))
         log.info("ingest: extraction on the Dask cluster at %s (%d worker threads)", settings.ingest.dask, workers)
-        yield from _in_order(lambda chunk: client.submit(process_chunk, settings, chunk, pure=False),
-                             _chunks(articles, count, workers), 3 * workers)
-
+        yield from _in_order(
+            lambda chunk: client.submit(process_chunk, settings, chunk, pure=False),
+            _chunks(articles, count, workers),
+            3 * workers,
+        )

@@ -37,8 +37,9 @@ class _Compactor:
         for term, definition in ctx.items():
             if term.startswith("@") or term in self.prefixes:
                 continue
-            iri, coercion = (definition, None) if isinstance(definition, str) else (
-                definition.get("@id"), definition.get("@type"))
+            iri, coercion = (
+                (definition, None) if isinstance(definition, str) else (definition.get("@id"), definition.get("@type"))
+            )
             if iri is None or iri.startswith("@"):
                 continue
             full = self.expand(iri)
@@ -52,8 +53,8 @@ class _Compactor:
 
     def shorten(self, iri: str) -> str:
         for prefix, namespace in self.prefixes.items():
-            if iri.startswith(namespace) and iri[len(namespace):] and ":" not in iri[len(namespace):]:
-                return f"{prefix}:{iri[len(namespace):]}"
+            if iri.startswith(namespace) and iri[len(namespace) :] and ":" not in iri[len(namespace) :]:
+                return f"{prefix}:{iri[len(namespace) :]}"
         return iri
 
     def node(self, node: dict[str, Any]) -> dict[str, Any]:

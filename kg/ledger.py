@@ -238,8 +238,10 @@ class Ledger:
         if not words:
             return []
         if not self.searchable:
-            raise LedgerError(f"{self.path} has ledger schema {self.schema}, which this release cannot search; "
-                              f"the next write (kg ingest, kg remove, kg watch) upgrades it")
+            raise LedgerError(
+                f"{self.path} has ledger schema {self.schema}, which this release cannot search; "
+                f"the next write (kg ingest, kg remove, kg watch) upgrades it"
+            )
         kinds = tuple(kinds) or (*SEARCH_KINDS.values(), "Article")
         entity_kinds = [kind for kind in kinds if kind != "Article"]
         found: list[tuple[str, str, str]] = []
@@ -247,7 +249,8 @@ class Ledger:
             found += self.db.execute(
                 f"SELECT iri, kind, label FROM names WHERE names MATCH ? AND kind IN "
                 f"({','.join('?' * len(entity_kinds))}) ORDER BY bm25(names, 0, 0, 1.0), iri LIMIT ?",
-                (fts_query(words), *entity_kinds, limit)).fetchall()
+                (fts_query(words), *entity_kinds, limit),
+            ).fetchall()
         if "Article" not in kinds:
             return found
         docs: list[int] = []  # rowids in `search` and `headlines` alike
@@ -257,8 +260,10 @@ class Ledger:
             if wanted <= 0:
                 break
             # Earlier tiers ended short, so they are all in `docs`: this many rows hold `wanted` new ones.
-            rows = self.db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
-                                   (query, wanted + len(docs))).fetchall()
+            rows = self.db.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
+                (query, wanted + len(docs)),
+            ).fetchall()
             taken = set(docs)
             docs += [doc for (doc,) in rows if doc not in taken][:wanted]
         for doc in docs:
@@ -315,17 +320,35 @@ class Ledger:
             triples[tuple(found)] = -1
         return Forgotten(triples, _cells_from_json(row[1]), {tuple(key): n for *key, n in json.loads(row[2])})
 
-    def remember_article(self, iri: str, hash_: str, source: str, triples: Iterable[Triple],
-                         cells: Mapping[cube.Key, cube.Measures], counts: Mapping[TallyKey, int],
-                         headline: str, body: str) -> None:
+    def remember_article(
+        self,
+        iri: str,
+        hash_: str,
+        source: str,
+        triples: Iterable[Triple],
+        cells: Mapping[cube.Key, cube.Measures],
+        counts: Mapping[TallyKey, int],
+        headline: str,
+        body: str,
+    ) -> None:
         """Record an article; `adjust_references` must then be given its triples with +1 each."""
         ids = array("q", (self._triple_id(triple) for triple in triples))
-        doc = self.db.execute("INSERT INTO search (iri, kind, label, body) VALUES (?, 'Article', ?, ?)",
-                              (iri, headline, body)).lastrowid
+        doc = self.db.execute(
+            "INSERT INTO search (iri, kind, label, body) VALUES (?, 'Article', ?, ?)", (iri, headline, body)
+        ).lastrowid
         self.db.execute("INSERT INTO headlines (rowid, label) VALUES (?, ?)", (doc, headline))
-        self.db.execute("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (iri, hash_, source, ids.tobytes(), _cells_to_json(cells),
-                         json.dumps([[*key, n] for key, n in sorted(counts.items())], separators=(",", ":")), doc))
+        self.db.execute(
+            "INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                iri,
+                hash_,
+                source,
+                ids.tobytes(),
+                _cells_to_json(cells),
+                json.dumps([[*key, n] for key, n in sorted(counts.items())], separators=(",", ":")),
+                doc,
+            ),
+        )
 
     def _triple_id(self, triple: Triple) -> int:
         self.db.execute("INSERT OR IGNORE INTO triple (s, p, o, refs) VALUES (?, ?, ?, 0)", triple)
@@ -345,8 +368,11 @@ class Ledger:
             if after == 0:
                 self.db.execute("DELETE FROM triple WHERE s = ? AND p = ? AND o = ?", triple)
             else:
-                self.db.execute("INSERT INTO triple (s, p, o, refs) VALUES (?, ?, ?, ?) "
-                                "ON CONFLICT (s, p, o) DO UPDATE SET refs = excluded.refs", (*triple, after))
+                self.db.execute(
+                    "INSERT INTO triple (s, p, o, refs) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (s, p, o) DO UPDATE SET refs = excluded.refs",
+                    (*triple, after),
+                )
             if before == 0 and after > 0:
                 appeared.append(triple)
             elif before > 0 and after == 0:
@@ -361,13 +387,22 @@ class Ledger:
             if row is not None:
                 self.db.execute("DELETE FROM names WHERE rowid = ?", row)
                 self.db.execute("DELETE FROM name_doc WHERE iri = ?", (iri,))
-            kinds = [SEARCH_KINDS[o] for (o,) in self.db.execute(
-                "SELECT o FROM triple WHERE s = ? AND p = ?", (subject, _TYPE)) if o in SEARCH_KINDS]
+            kinds = [
+                SEARCH_KINDS[o]
+                for (o,) in self.db.execute("SELECT o FROM triple WHERE s = ? AND p = ?", (subject, _TYPE))
+                if o in SEARCH_KINDS
+            ]
             if not kinds:
                 continue
-            names = sorted({_literal_text(o) for (o,) in self.db.execute(
-                f"SELECT o FROM triple WHERE s = ? AND p IN ({','.join('?' * len(NAME_PREDICATES))})",
-                (subject, *NAME_PREDICATES))})
+            names = sorted(
+                {
+                    _literal_text(o)
+                    for (o,) in self.db.execute(
+                        f"SELECT o FROM triple WHERE s = ? AND p IN ({','.join('?' * len(NAME_PREDICATES))})",
+                        (subject, *NAME_PREDICATES),
+                    )
+                }
+            )
             self._index_names(iri, kinds[0], " · ".join(names))
 
     def _index_names(self, iri: str, kind: str, label: str) -> None:

@@ -67,8 +67,9 @@ def configure(level: str | None = None, fmt: str | None = None, stream: TextIO |
     Replaces the handler an earlier call installed, so calling it twice (tests,
     a command invoking another) does not print every line twice.
     """
-    options = LogSettings(level=LogSettings.level if level is None else level,
-                          format=LogSettings.format if fmt is None else fmt)
+    options = LogSettings(
+        level=LogSettings.level if level is None else level, format=LogSettings.format if fmt is None else fmt
+    )
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(JsonFormatter() if options.format == "json" else TextFormatter())
@@ -82,10 +83,20 @@ def configure(level: str | None = None, fmt: str | None = None, stream: TextIO |
 def log_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Click decorator: `--log-level` and `--log-format` on a command, applied before its body runs."""
 
-    @click.option("--log-level", type=click.Choice(LogSettings.LEVELS), default=None,
-                  show_default=LogSettings.level, help="Least severe log records written to stderr.")
-    @click.option("--log-format", type=click.Choice(LogSettings.FORMATS), default=None,
-                  show_default=LogSettings.format, help="text, or json (one object a line).")
+    @click.option(
+        "--log-level",
+        type=click.Choice(LogSettings.LEVELS),
+        default=None,
+        show_default=LogSettings.level,
+        help="Least severe log records written to stderr.",
+    )
+    @click.option(
+        "--log-format",
+        type=click.Choice(LogSettings.FORMATS),
+        default=None,
+        show_default=LogSettings.format,
+        help="text, or json (one object a line).",
+    )
     @functools.wraps(command)
     def run(*args: Any, log_level: str | None, log_format: str | None, **kwargs: Any) -> Any:
         configure(log_level, log_format)

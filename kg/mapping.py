@@ -49,8 +49,10 @@ def _boolean(value: bool) -> Literal:
 
 def _title_case(role_name: str) -> str:
     """One spelling per office, whichever way an article capitalised it: role IRIs are shared."""
-    return " ".join(word if word in ("of", "and", "for", "on", "the") or word.isupper() else
-                    word[:1].upper() + word[1:] for word in role_name.split())
+    return " ".join(
+        word if word in ("of", "and", "for", "on", "the") or word.isupper() else word[:1].upper() + word[1:]
+        for word in role_name.split()
+    )
 
 
 def date_literal(date: PartialDate) -> Literal:
@@ -77,7 +79,6 @@ class GraphBuilder:
     def article_iri(self, article: Article) -> NamedNode:
         return self.iri("article", article_slug(article))
 
-
     def entity_triples(self, ex: Extraction) -> Iterator[tuple]:
         """This article's contribution to the entities graph: the descriptions of what it refers to."""
         for iso2 in self._all_countries(ex):
@@ -100,8 +101,9 @@ class GraphBuilder:
             if event.place:
                 yield from self._place(event.place, event.place_country)
         if ex.article.publisher:
-            yield from self._named(self.iri("organization", slugify(ex.article.publisher)), "Organization",
-                                   ex.article.publisher)
+            yield from self._named(
+                self.iri("organization", slugify(ex.article.publisher)), "Organization", ex.article.publisher
+            )
 
     # -- the article and what it mentions ---------------------------------
     def article_triples(self, ex: Extraction, article_iri: NamedNode) -> Iterator[tuple]:
@@ -112,8 +114,11 @@ class GraphBuilder:
         yield article_iri, schema("articleBody"), Literal(article.text)
         yield article_iri, RDFS_LABEL, Literal(article.title)
         if article.published:
-            yield article_iri, schema("datePublished"), Literal(
-                article.published.isoformat(), datatype=NamedNode(XSD + "date"))
+            yield (
+                article_iri,
+                schema("datePublished"),
+                Literal(article.published.isoformat(), datatype=NamedNode(XSD + "date")),
+            )
         if article.url:
             yield article_iri, schema("url"), NamedNode(article.url)
         if article.id:
@@ -183,8 +188,14 @@ class GraphBuilder:
     def _context_iri(ex: Extraction, article_iri: NamedNode) -> NamedNode:
         return NamedNode(f"{article_iri.value}#char=0,{len(ex.text.context)}")
 
-    def _evidence(self, ex: Extraction, article_iri: NamedNode, subject: NamedNode,
-                  evidence: Evidence | None, confidence: float | None) -> Iterator[tuple]:
+    def _evidence(
+        self,
+        ex: Extraction,
+        article_iri: NamedNode,
+        subject: NamedNode,
+        evidence: Evidence | None,
+        confidence: float | None,
+    ) -> Iterator[tuple]:
         yield subject, prov("wasDerivedFrom"), article_iri
         if confidence is not None:
             yield subject, akg("confidence"), _decimal(round(confidence, 3))
@@ -227,8 +238,11 @@ class GraphBuilder:
             yield owner, akg("value"), iri
             yield iri, RDF_TYPE, schema("MonetaryAmount")
             yield iri, schema("currency"), Literal(amount.currency)
-            for prop, value in (("value", amount.value), ("minValue", amount.min_value),
-                                ("maxValue", amount.max_value)):
+            for prop, value in (
+                ("value", amount.value),
+                ("minValue", amount.min_value),
+                ("maxValue", amount.max_value),
+            ):
                 if value is not None:
                     yield iri, schema(prop), _decimal(value)
 
@@ -269,8 +283,12 @@ class GraphBuilder:
                 yield iri, akg("participant"), self.iri("organization", slug)
         for iso2 in event.countries:
             yield iri, akg("involvesCountry"), self.iri("country", iso2)
-        for prop, refs in (("visitor", event.visitors), ("host", event.hosts),
-                           ("donor", event.donors), ("recipient", event.recipients)):
+        for prop, refs in (
+            ("visitor", event.visitors),
+            ("host", event.hosts),
+            ("donor", event.donors),
+            ("recipient", event.recipients),
+        ):
             for ref in refs:
                 kind, _, local = ref.partition(":")
                 yield iri, akg(prop), self.iri(kind, local)
@@ -306,12 +324,19 @@ class GraphBuilder:
         elif tie.agreement is not None:
             agreement = ex.agreements[tie.agreement]
             owner = self.iri("agreement", self._agreement_key(ex, tie.agreement + 1))
-            event = next((e for e in sorted(ex.events, key=lambda e: e.type != "AgreementSigning")
-                          if e.agreement == tie.agreement), None)
+            event = next(
+                (
+                    e
+                    for e in sorted(ex.events, key=lambda e: e.type != "AgreementSigning")
+                    if e.agreement == tie.agreement
+                ),
+                None,
+            )
             key, tie_type, evidence = f"a{tie.agreement + 1}", "Agreement", agreement.evidence
         else:
-            raise ValueError(f"tie {tie.source}-{tie.target} of {ex.article.source} has neither an event nor "
-                             "an agreement")
+            raise ValueError(
+                f"tie {tie.source}-{tie.target} of {ex.article.source} has neither an event nor an agreement"
+            )
         iri = self.iri("tie", f"{slug}-{key}-{tie.source}-{tie.target}")
         source, target = self.iri("country", tie.source), self.iri("country", tie.target)
         yield iri, RDF_TYPE, akg("Tie")
@@ -334,7 +359,10 @@ class GraphBuilder:
 
     def _event_label(self, ex: Extraction, event) -> str:
         names = [ex.persons[s].name for s in event.persons if s in ex.persons]
-        names += [self.gazetteer.countries[c].name for c in event.countries
-                  if c in self.gazetteer.countries and len(names) < 2]
+        names += [
+            self.gazetteer.countries[c].name
+            for c in event.countries
+            if c in self.gazetteer.countries and len(names) < 2
+        ]
         label = event.type if not names else f"{event.type}: {', '.join(dict.fromkeys(names))}"
         return label + (" (intended)" if event.intended else "")

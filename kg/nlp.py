@@ -72,4 +72,3 @@ def build_pipeline(model: str) -> Language:
         raise TypeError(f"spaCy's entity_ruler factory made a {type(ruler).__name__}, not an EntityRuler")
     ruler.add_patterns(load_gazetteer().ruler_patterns())
     return nlp
-

@@ -27,8 +27,9 @@ class IngestProgress:
             self.bar = tqdm(unit="article", file=sys.stderr, smoothing=0.1)
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         if self.bar is not None:
             self.bar.close()
 
@@ -45,5 +46,11 @@ class IngestProgress:
             elapsed = now - self.started
             rate = done / elapsed if elapsed > 0 else 0.0
             eta = (total - done) / rate if rate > 0 else float("nan")
-            log.info("ingest: %d/%d articles (%.0f%%), %.1f articles/s, ETA %.0f s",
-                     done, total, 100 * done / max(total, 1), rate, eta)
+            log.info(
+                "ingest: %d/%d articles (%.0f%%), %.1f articles/s, ETA %.0f s",
+                done,
+                total,
+                100 * done / max(total, 1),
+                rate,
+                eta,
+            )

@@ -43,14 +43,30 @@ from kg.config import IngestSettings, Settings
 from kg.sources.record import Article, InputError, ReadReport, Skipped, url_problem
 from kg.sources.textfiles import read_jsonl, read_seed_text
 
-__all__ = ["Article", "InputError", "ReadReport", "check_inputs", "iter_articles", "read_articles", "read_jsonl",
-           "read_seed_text", "split_long"]
+__all__ = [
+    "Article",
+    "InputError",
+    "ReadReport",
+    "check_inputs",
+    "iter_articles",
+    "read_articles",
+    "read_jsonl",
+    "read_seed_text",
+    "split_long",
+]
 
 KINDS = {
-    ".txt": "seed", ".jsonl": "jsonl",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".warc": "warc", ".warc.gz": "warc",
-    ".xml": "listing", ".xml.gz": "listing", ".rss": "listing", ".atom": "listing",
+    ".txt": "seed",
+    ".jsonl": "jsonl",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".warc": "warc",
+    ".warc.gz": "warc",
+    ".xml": "listing",
+    ".xml.gz": "listing",
+    ".rss": "listing",
+    ".atom": "listing",
 }
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 # Where a long body is best cut, best first: a paragraph, a sentence, a word.
@@ -82,8 +98,11 @@ def plan(inputs: Iterable[str | Path]) -> Iterator[Input]:
             yield from (Input(_kind(p) or "", str(p)) for p in found)
         elif path.is_file():
             if not _kind(path):
-                raise InputError(path, 0, f"unsupported file type {path.suffix!r} (use {', '.join(KINDS)}, "
-                                          "or a directory or an http(s) URL)")
+                raise InputError(
+                    path,
+                    0,
+                    f"unsupported file type {path.suffix!r} (use {', '.join(KINDS)}, or a directory or an http(s) URL)",
+                )
             yield Input(_kind(path) or "", str(path))
         else:
             raise InputError(path, 0, "no such file or directory")
@@ -117,8 +136,9 @@ def check_inputs(inputs: Iterable[str | Path], settings: Settings | None = None)
             raise InputError(item.location, 0, f"cannot be fetched: it {problem}")
 
 
-def iter_articles(inputs: Iterable[str | Path], settings: Settings | None = None,
-                  report: ReadReport | None = None) -> Iterator[Article]:
+def iter_articles(
+    inputs: Iterable[str | Path], settings: Settings | None = None, report: ReadReport | None = None
+) -> Iterator[Article]:
     """Every article of the inputs, in order, bodies over `max_chars` split; skips go to `report`.
 
     Raises `InputError` for bad local input (run `check_inputs` first to get
@@ -154,8 +174,9 @@ def iter_articles(inputs: Iterable[str | Path], settings: Settings | None = None
             yield from split_long(article, limits.max_chars, report)
 
 
-def read_articles(inputs: Iterable[str | Path], settings: Settings | None = None,
-                  report: ReadReport | None = None) -> list[Article]:
+def read_articles(
+    inputs: Iterable[str | Path], settings: Settings | None = None, report: ReadReport | None = None
+) -> list[Article]:
     """Every article, after a validation pass over the whole input: for callers that want them all at once."""
     inputs = list(inputs)
     check_inputs(inputs, settings)
@@ -229,8 +250,11 @@ def split_long(article: Article, max_chars: int, report: ReadReport) -> list[Art
     if len(article.text) <= max_chars:
         return [article]
     texts = _cut(article.text, max_chars)
-    report.warn(article.source, f"article body is {len(article.text):,} characters, over the --max-chars limit of "
-                                f"{max_chars:,}: split into {len(texts)} parts")
+    report.warn(
+        article.source,
+        f"article body is {len(article.text):,} characters, over the --max-chars limit of "
+        f"{max_chars:,}: split into {len(texts)} parts",
+    )
     key = article.id or article.url or article.title
     return [replace(article, text=texts[0])] + [
         replace(article, text=text, id=f"{key}#part-{number}", source=f"{article.source} (part {number})")

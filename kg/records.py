@@ -50,23 +50,42 @@ def content_hash(article: Article, fingerprint: str) -> str:
     """
     # Only what the graph records: the same article read again from another local file is unchanged.
     origin = article.origin if article.origin and article.origin.startswith(("http://", "https://")) else None
-    fields = [fingerprint, article.title, article.text, article.id, article.url,
-              article.published.isoformat() if article.published else None, article.publisher, origin,
-              article.language]
+    fields = [
+        fingerprint,
+        article.title,
+        article.text,
+        article.id,
+        article.url,
+        article.published.isoformat() if article.published else None,
+        article.publisher,
+        origin,
+        article.language,
+    ]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def build_record(builder: GraphBuilder, extraction: Extraction, fingerprint: str) -> ArticleRecord:
     article = extraction.article
     iri = builder.article_iri(article)
-    counts = (len(extraction.persons) + len(extraction.countries) + len(extraction.organizations),
-              len(extraction.events), len(extraction.agreements), len(extraction.ties))
-    return assemble(article, iri, builder.article_triples(extraction, iri), builder.entity_triples(extraction),
-                    fingerprint, counts)
+    counts = (
+        len(extraction.persons) + len(extraction.countries) + len(extraction.organizations),
+        len(extraction.events),
+        len(extraction.agreements),
+        len(extraction.ties),
+    )
+    return assemble(
+        article, iri, builder.article_triples(extraction, iri), builder.entity_triples(extraction), fingerprint, counts
+    )
 
 
-def assemble(article: Article, iri: NamedNode, triples: Iterable[tuple], entity_triples: Iterable[tuple],
-             fingerprint: str, counts: tuple[int, int, int, int] = (0, 0, 0, 0)) -> ArticleRecord:
+def assemble(
+    article: Article,
+    iri: NamedNode,
+    triples: Iterable[tuple],
+    entity_triples: Iterable[tuple],
+    fingerprint: str,
+    counts: tuple[int, int, int, int] = (0, 0, 0, 0),
+) -> ArticleRecord:
     """A record from an article's graph and entity contributions (pyoxigraph terms), with its cube cells and tallies."""
     unique = list(dict.fromkeys(triples))
     return ArticleRecord(

@@ -187,9 +187,18 @@ class SparqlClient:
             self._auth[host] = ChallengeAuth(*found) if found else None
         return self._auth[host]
 
-    def request(self, method: str, url: str, what: str, *, deadline: float | None = None, stream: bool = False,
-                retry_statuses: frozenset[int] = RETRY_STATUSES, retry: bool = True, **kwargs: Any
-                ) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        what: str,
+        *,
+        deadline: float | None = None,
+        stream: bool = False,
+        retry_statuses: frozenset[int] = RETRY_STATUSES,
+        retry: bool = True,
+        **kwargs: Any,
+    ) -> requests.Response:
         """One exchange, retried on network errors, timeouts and retryable statuses; other errors raise at once.
 
         `deadline` (a `time.monotonic()` value) bounds the whole, retries
@@ -207,8 +216,14 @@ class SparqlClient:
             started = time.monotonic()
             asked_pause = 0.0
             try:
-                response = self.session.request(method, url, timeout=(min(remote.connect_timeout, wait), wait),
-                                                auth=self._auth_for(url), stream=stream, **kwargs)
+                response = self.session.request(
+                    method,
+                    url,
+                    timeout=(min(remote.connect_timeout, wait), wait),
+                    auth=self._auth_for(url),
+                    stream=stream,
+                    **kwargs,
+                )
             except requests.Timeout:
                 if deadline is not None:
                     raise QueryTimeoutError(f"{self.name}: {what} took longer than its timeout", 503) from None
@@ -216,8 +231,9 @@ class SparqlClient:
             except requests.ConnectionError as error:
                 failure = f"cannot connect ({_reason(error)})"
             else:
-                log.debug("%s %s -> %d in %.0f ms", method, url, response.status_code,
-                          (time.monotonic() - started) * 1000)
+                log.debug(
+                    "%s %s -> %d in %.0f ms", method, url, response.status_code, (time.monotonic() - started) * 1000
+                )
                 if response.status_code < 400:
                     return response
                 if response.status_code not in retry_statuses:
@@ -235,24 +251,43 @@ class SparqlClient:
     def _refusal(self, response: requests.Response, what: str) -> RemoteStoreError:
         text = " ".join(response.text[:600].split())
         if response.status_code in (401, 403):
-            hint = ("; give credentials with KG_STORE_USER and KG_STORE_PASSWORD or a netrc file"
-                    if response.status_code == 401 else "; the account may lack the right to write")
-            return RemoteStoreError(f"{self.name}: {what} refused with HTTP {response.status_code}{hint}",
-                                    response.status_code)
-        return RemoteStoreError(f"{self.name}: {what} refused with HTTP {response.status_code}: {text}",
-                                response.status_code)
+            hint = (
+                "; give credentials with KG_STORE_USER and KG_STORE_PASSWORD or a netrc file"
+                if response.status_code == 401
+                else "; the account may lack the right to write"
+            )
+            return RemoteStoreError(
+                f"{self.name}: {what} refused with HTTP {response.status_code}{hint}", response.status_code
+            )
+        return RemoteStoreError(
+            f"{self.name}: {what} refused with HTTP {response.status_code}: {text}", response.status_code
+        )
 
     # -- reading -----------------------------------------------------------------------------------
 
-    def query(self, text: str, accept: str, *, timeout: float | None = None, union: bool = True,
-              parameters: Mapping[str, str | list[str]] | None = None) -> tuple[str, bytes]:
+    def query(
+        self,
+        text: str,
+        accept: str,
+        *,
+        timeout: float | None = None,
+        union: bool = True,
+        parameters: Mapping[str, str | list[str]] | None = None,
+    ) -> tuple[str, bytes]:
         """Run a query; (content type, body). With `timeout` we stop waiting then, and ask the server to stop."""
         with self.answer(text, accept, timeout=timeout, union=union, parameters=parameters) as answer:
             return answer.media_type, answer.body.read()
 
     @contextmanager
-    def answer(self, text: str, accept: str, *, timeout: float | None = None, union: bool = True,
-               parameters: Mapping[str, str | list[str]] | None = None) -> Iterator[Answer]:
+    def answer(
+        self,
+        text: str,
+        accept: str,
+        *,
+        timeout: float | None = None,
+        union: bool = True,
+        parameters: Mapping[str, str | list[str]] | None = None,
+    ) -> Iterator[Answer]:
         """Run a query; its body is read as the caller reads it (no later than the timeout), then let go.
 
         With `union`, the default graph is the union of the named graphs
@@ -264,27 +299,50 @@ class SparqlClient:
         if timeout is not None and self.dialect.timeout_parameter:
             form[self.dialect.timeout_parameter] = str(max(1, int(timeout * 1000)))
         deadline = None if timeout is None else time.monotonic() + timeout
-        response = self.request("POST", self.remote.query_endpoint, "query", deadline=deadline, stream=True,
-                                retry_statuses=QUERY_RETRY_STATUSES, data=form, headers={"Accept": accept})
+        response = self.request(
+            "POST",
+            self.remote.query_endpoint,
+            "query",
+            deadline=deadline,
+            stream=True,
+            retry_statuses=QUERY_RETRY_STATUSES,
+            data=form,
+            headers={"Accept": accept},
+        )
         with response:
             if response.headers.get("X-SQL-State") == "S1TAT":  # Virtuoso's "anytime" answer: partial rows
                 raise QueryTimeoutError(f"{self.name}: the query ran out of time on the server", 503)
-            yield Answer(response.headers.get("Content-Type", "").split(";")[0].strip(),
-                         io.BufferedReader(_Body(response, deadline, self.name)),
-                         "X-SPARQL-MaxRows" in response.headers)
+            yield Answer(
+                response.headers.get("Content-Type", "").split(";")[0].strip(),
+                io.BufferedReader(_Body(response, deadline, self.name)),
+                "X-SPARQL-MaxRows" in response.headers,
+            )
 
     # -- writing -----------------------------------------------------------------------------------
 
     def update(self, text: str, what: str, *, deadline: float | None = None, retry: bool = True) -> None:
         """Apply a SPARQL Update; `retry` only for updates that may be applied twice (all the writer's are)."""
-        self.request("POST", self.remote.update_endpoint, what, data=text.encode(), deadline=deadline, retry=retry,
-                     headers={"Content-Type": "application/sparql-update; charset=utf-8"}).close()
+        self.request(
+            "POST",
+            self.remote.update_endpoint,
+            what,
+            data=text.encode(),
+            deadline=deadline,
+            retry=retry,
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+        ).close()
 
     def put_graph(self, graph: str, ntriples: str) -> None:
         """Replace one graph with the Graph Store Protocol: the server swaps it whole (or not at all)."""
         assert self.remote.graph_store_endpoint is not None
-        self.request("PUT", self.remote.graph_store_endpoint, f"replacing graph <{graph}>", params={"graph": graph},
-                     data=ntriples.encode(), headers={"Content-Type": f"{N_TRIPLES}; charset=utf-8"}).close()
+        self.request(
+            "PUT",
+            self.remote.graph_store_endpoint,
+            f"replacing graph <{graph}>",
+            params={"graph": graph},
+            data=ntriples.encode(),
+            headers={"Content-Type": f"{N_TRIPLES}; charset=utf-8"},
+        ).close()
 
 
 @dataclass(frozen=True)
@@ -365,8 +423,9 @@ def query_form(text: str) -> str:
         position = match.end()
     form = _FORM.match(text, position)
     if form is None:
-        raise RemoteStoreError(f"not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE): {text[position:][:60]!r}",
-                               400)
+        raise RemoteStoreError(
+            f"not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE): {text[position:][:60]!r}", 400
+        )
     return form.group().upper()
 
 
@@ -384,8 +443,9 @@ def _parsed(form: str, body: bytes | IO[bytes]) -> Result:
     result = pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
     if form == "ASK" and isinstance(result, pyoxigraph.QuerySolutions):
         answer = "true" if next(iter(result), None) is not None else "false"
-        return pyoxigraph.parse_query_results(f'{{"head": {{}}, "boolean": {answer}}}',
-                                              format=pyoxigraph.QueryResultsFormat.JSON)
+        return pyoxigraph.parse_query_results(
+            f'{{"head": {{}}, "boolean": {answer}}}', format=pyoxigraph.QueryResultsFormat.JSON
+        )
     return result
 
 
@@ -426,8 +486,15 @@ class RemoteStore:
         """A SPARQL expression true for the graphs the writer writes."""
         return f'(STRSTARTS(STR({variable}), "{self.base_iri}") || {variable} = <{ONTOLOGY_GRAPH}>)'
 
-    def query(self, text: str, *, timeout: float | None = None, prefixes: bool = False, union: bool = True,
-              parameters: Mapping[str, str | list[str]] | None = None) -> Result:
+    def query(
+        self,
+        text: str,
+        *,
+        timeout: float | None = None,
+        prefixes: bool = False,
+        union: bool = True,
+        parameters: Mapping[str, str | list[str]] | None = None,
+    ) -> Result:
         """Evaluate a query over the union of the named graphs (unless `parameters` give a dataset, or not
         `union`: the query's own `FROM` dataset)."""
         text = with_prefixes(text) if prefixes else text
@@ -436,8 +503,14 @@ class RemoteStore:
         return _parsed(form, body)
 
     @contextmanager
-    def answer(self, text: str, *, timeout: float | None = None, union: bool = True,
-               parameters: Mapping[str, str | list[str]] | None = None) -> Iterator[tuple[Result, bool]]:
+    def answer(
+        self,
+        text: str,
+        *,
+        timeout: float | None = None,
+        union: bool = True,
+        parameters: Mapping[str, str | list[str]] | None = None,
+    ) -> Iterator[tuple[Result, bool]]:
         """A query's result read from the store as the caller iterates it, and whether the store capped it.
 
         The answer is parsed as it arrives, so a caller that stops early (a row
@@ -463,9 +536,11 @@ class RemoteStore:
         """(graph, triples) of every graph of ours, by IRI; paged by key, so no server row cap cuts it short."""
         last = ""
         while True:
-            rows = list(self.select(f"""SELECT ?g (COUNT(*) AS ?n) WHERE {{
+            rows = list(
+                self.select(f"""SELECT ?g (COUNT(*) AS ?n) WHERE {{
                 GRAPH ?g {{ ?s ?p ?o }} FILTER({self.own_graphs()} && STR(?g) > {_string(last)})
-            }} GROUP BY ?g ORDER BY STR(?g) LIMIT {self.client.remote.page_size}"""))
+            }} GROUP BY ?g ORDER BY STR(?g) LIMIT {self.client.remote.page_size}""")
+            )
             if not rows:
                 return
             for row in rows:
@@ -484,15 +559,24 @@ class RemoteStore:
         A graph's name reaches a query only once pyoxigraph has read it as an
         IRI (the server passes names from request paths): a ValueError if not.
         """
-        sizes = dict(self.graph_sizes()) if graph is None else {graph: self.count(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {pyoxigraph.NamedNode(graph)} {{ ?s ?p ?o }} }}")}
+        sizes = (
+            dict(self.graph_sizes())
+            if graph is None
+            else {
+                graph: self.count(
+                    f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {pyoxigraph.NamedNode(graph)} {{ ?s ?p ?o }} }}"
+                )
+            }
+        )
         for name, size in sizes.items():
             node = pyoxigraph.NamedNode(name)
             triples = list(self._triples(name, size))
             if len(triples) != size:
-                raise RemoteStoreError(f"{self.description}: graph <{name}> has {size} triples but {len(triples)} "
-                                       "came back; does the store cap results (Virtuoso: ResultSetMaxRows)? "
-                                       "Lower the page size below that cap")
+                raise RemoteStoreError(
+                    f"{self.description}: graph <{name}> has {size} triples but {len(triples)} "
+                    "came back; does the store cap results (Virtuoso: ResultSetMaxRows)? "
+                    "Lower the page size below that cap"
+                )
             for triple in triples:
                 yield pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, node)
 
@@ -502,8 +586,10 @@ class RemoteStore:
             yield from self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")  # type: ignore[misc]
             return
         for offset in range(0, size, page):
-            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} "
-                              f"ORDER BY ?s ?p ?o LIMIT {page} OFFSET {offset}")
+            rows = self.query(
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} "
+                f"ORDER BY ?s ?p ?o LIMIT {page} OFFSET {offset}"
+            )
             yield from (pyoxigraph.Triple(row["s"], row["p"], row["o"]) for row in rows)  # type: ignore[union-attr]
 
 
@@ -537,8 +623,10 @@ class RemoteBackend:
         except BlockingIOError:
             self._lock.close()
             self._lock = None
-            raise StoreError(f"{self.client.name} is being written by another `kg` process using the state "
-                             f"directory {state_dir}; only one writer at a time is possible") from None
+            raise StoreError(
+                f"{self.client.name} is being written by another `kg` process using the state "
+                f"directory {state_dir}; only one writer at a time is possible"
+            ) from None
 
     def close(self) -> None:
         self.store.close()
@@ -559,29 +647,38 @@ class RemoteBackend:
         ledger (another state directory, a lost one) writing the same data
         would silently break them, so that is refused before anything is written.
         """
-        rows = list(self.store.select(
-            f"SELECT ?id WHERE {{ GRAPH <{LEDGERS_GRAPH}> {{ <{self.base_iri}> akg:ledger ?id }} }}"))
+        rows = list(
+            self.store.select(f"SELECT ?id WHERE {{ GRAPH <{LEDGERS_GRAPH}> {{ <{self.base_iri}> akg:ledger ?id }} }}")
+        )
         marked = {row["id"].value for row in rows}
         own = ledger.meta("ledger_id")
         where = f"the state directory {self.state_dir}"
         if own is not None and own in marked:
             return
         if marked:
-            raise LedgerError(f"{self.client.name} holds data under {self.base_iri} written with another ledger "
-                              f"than the one in {where}; write from there (--state-dir), or use another base IRI")
+            raise LedgerError(
+                f"{self.client.name} holds data under {self.base_iri} written with another ledger "
+                f"than the one in {where}; write from there (--state-dir), or use another base IRI"
+            )
         if own is not None and ledger.meta("ontology") is not None:
-            raise LedgerError(f"{self.client.name} does not hold the data that the ledger in {where} records "
-                              "(was the store emptied?); remove that directory to start afresh")
+            raise LedgerError(
+                f"{self.client.name} does not hold the data that the ledger in {where} records "
+                "(was the store emptied?); remove that directory to start afresh"
+            )
         if own is None:
             if self.store.graph_names():
-                raise LedgerError(f"{self.client.name} already holds graphs under {self.base_iri} that no `kg` "
-                                  "ledger records; drop them first, or use another base IRI")
+                raise LedgerError(
+                    f"{self.client.name} already holds graphs under {self.base_iri} that no `kg` "
+                    "ledger records; drop them first, or use another base IRI"
+                )
             own = str(uuid.uuid4())
             with ledger.transaction():  # first the ledger: a crash before the mark below just marks again
                 ledger.set_meta("ledger_id", own)
                 ledger.set_meta("store", self.client.remote.query_endpoint)
-        self.client.update(f"INSERT DATA {{ GRAPH <{LEDGERS_GRAPH}> {{ <{self.base_iri}> <{AKG}ledger> "
-                           f"{_string(own)} }} }}", "recording the ledger")
+        self.client.update(
+            f"INSERT DATA {{ GRAPH <{LEDGERS_GRAPH}> {{ <{self.base_iri}> <{AKG}ledger> {_string(own)} }} }}",
+            "recording the ledger",
+        )
 
     def apply(self, change: StoreChange) -> None:
         cube = cube_graph(self.base_iri)
@@ -618,16 +715,20 @@ class RemoteBackend:
         else:
             lines = text.splitlines(keepends=True)
             chunks = list(_chunks(lines, self.client.dialect.update_triples))
-            self.client.update(f"DROP SILENT GRAPH <{graph}> ;\n{_data_block('INSERT', graph, chunks[0])}",
-                               f"replacing graph <{graph}>")
+            self.client.update(
+                f"DROP SILENT GRAPH <{graph}> ;\n{_data_block('INSERT', graph, chunks[0])}",
+                f"replacing graph <{graph}>",
+            )
             for chunk in chunks[1:]:
                 self.client.update(_data_block("INSERT", graph, chunk), f"replacing graph <{graph}>")
 
     def _cube(self, deletes: list[str], inserts: list[str], graph: str) -> None:
         limit = self.client.dialect.update_triples
         if deletes and inserts and len(deletes) + len(inserts) <= limit:
-            self.client.update(f"{_data_block('DELETE', graph, deletes)} ;\n{_data_block('INSERT', graph, inserts)}",
-                               "updating the tie cube")
+            self.client.update(
+                f"{_data_block('DELETE', graph, deletes)} ;\n{_data_block('INSERT', graph, inserts)}",
+                "updating the tie cube",
+            )
             return
         self._data("DELETE", {graph: deletes})
         self._data("INSERT", {graph: inserts})

@@ -43,7 +43,7 @@ def short(term) -> str:
     if isinstance(term, pyoxigraph.NamedNode):
         for prefix, namespace in PREFIXES.items():
             if term.value.startswith(namespace):
-                return f"{prefix}:{term.value[len(namespace):]}"
+                return f"{prefix}:{term.value[len(namespace) :]}"
         return f"<{term.value}>"
     return term.value if isinstance(term, pyoxigraph.Literal) else str(term)
 

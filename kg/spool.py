@@ -25,8 +25,9 @@ REREADABLE = frozenset({"seed", "jsonl"})
 
 
 @contextmanager
-def articles_of(inputs: Iterable[str], settings: Settings) -> Iterator[tuple[Callable[[], Iterator[Article]],
-                                                                            ReadReport]]:
+def articles_of(
+    inputs: Iterable[str], settings: Settings
+) -> Iterator[tuple[Callable[[], Iterator[Article]], ReadReport]]:
     """(a callable giving a fresh iterator over the articles, the report of what was skipped).
 
     Raises `InputError` before yielding when local input is bad.

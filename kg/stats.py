@@ -16,8 +16,14 @@ from kg.stores import QueryEngine
 from kg.vocab import EVENT_TYPES
 
 #: What `kg stats` lists first, by the class counted.
-LISTED = (("articles", "Article"), ("persons", "Person"), ("countries", "Country"),
-          ("organizations", "Organization"), ("agreements", "Agreement"), ("bilateral ties", "Tie"))
+LISTED = (
+    ("articles", "Article"),
+    ("persons", "Person"),
+    ("countries", "Country"),
+    ("organizations", "Organization"),
+    ("agreements", "Agreement"),
+    ("bilateral ties", "Tie"),
+)
 _COUNTS = """SELECT ?class ?n {
     ?dataset qb:structure akg:CountsByClassStructure . ?o qb:dataSet ?dataset ; akg:countedClass ?class ;
         akg:resourceCount ?n }"""

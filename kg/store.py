@@ -70,8 +70,9 @@ class KnowledgeStore:
         """A SPARQL expression true for the graphs the writer writes: every graph of an embedded store."""
         return "true"
 
-    def query(self, text: str, *, timeout: float | None = None, prefixes: bool = False, union: bool = True
-              ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
+    def query(
+        self, text: str, *, timeout: float | None = None, prefixes: bool = False, union: bool = True
+    ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
         """Evaluate a query over the union of the named graphs, or over its own `FROM` dataset (not `union`:
         Oxigraph ignores `FROM` when told to use the union), in this process (`timeout` is not enforced here:
         pyoxigraph cannot stop a query; the server runs queries in worker processes it can kill)."""
@@ -87,8 +88,10 @@ class KnowledgeStore:
     def adopt(self, ledger: Ledger) -> None:
         """Refuse a store that holds graphs its ledger does not know (written by a release without a ledger)."""
         if ledger.meta("ontology") is None and any(True for _ in self.oxigraph.named_graphs()):
-            raise LedgerError(f"{self.path} was written by an earlier release of kg without a ledger; "
-                              "ingest into a new store (--store)")
+            raise LedgerError(
+                f"{self.path} was written by an earlier release of kg without a ledger; "
+                "ingest into a new store (--store)"
+            )
 
     def select(self, query: str) -> Iterator[pyoxigraph.QuerySolution]:
         """Rows of a SELECT over the union of the graphs, with the project's prefixes predeclared."""

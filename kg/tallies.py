@@ -39,13 +39,19 @@ from kg.vocab import AKG, EVENT_TYPES, QB, RDF, RDFS, SCHEMA, XSD
 #: undated, ("mentions", entity IRI, ""), ("ties", country IRI, "").
 Key = tuple[str, str, str]
 
-DATASETS = {"classes": "stats/classes", "days": "stats/days", "undated": "stats/undated",
-            "entities": "stats/entities"}
-STRUCTURES = {"classes": "CountsByClassStructure", "days": "CountsByDayStructure",
-              "undated": "UndatedByClassStructure", "entities": "CountsByEntityStructure"}
-_LABELS = {"classes": "Resources per class", "days": "Articles, events and ties per day",
-           "undated": "Articles, events and ties without a full date, per class",
-           "entities": "Articles mentioning each entity, and ties of each country"}
+DATASETS = {"classes": "stats/classes", "days": "stats/days", "undated": "stats/undated", "entities": "stats/entities"}
+STRUCTURES = {
+    "classes": "CountsByClassStructure",
+    "days": "CountsByDayStructure",
+    "undated": "UndatedByClassStructure",
+    "entities": "CountsByEntityStructure",
+}
+_LABELS = {
+    "classes": "Resources per class",
+    "days": "Articles, events and ties per day",
+    "undated": "Articles, events and ties without a full date, per class",
+    "entities": "Articles mentioning each entity, and ties of each country",
+}
 _EVENTS = {AKG + name for name in EVENT_TYPES}
 _DATED = {AKG + "Article": SCHEMA + "datePublished", AKG + "Tie": SCHEMA + "startDate"}
 
@@ -60,8 +66,8 @@ def tallies(triples: Iterable[tuple[NamedNode, NamedNode, object]]) -> dict[Key,
         for cls in facts.get(RDF + "type", ()):
             if not cls.value.startswith(AKG):
                 continue
-            counts[("class", cls.value[len(AKG):], "")] += 1
-            kind = "Event" if cls.value in _EVENTS else cls.value[len(AKG):]
+            counts[("class", cls.value[len(AKG) :], "")] += 1
+            kind = "Event" if cls.value in _EVENTS else cls.value[len(AKG) :]
             dated = _DATED.get(cls.value, SCHEMA + "startDate" if kind == "Event" else None)
             if dated is not None:
                 dates = [d.value for d in facts.get(dated, ()) if d.datatype == NamedNode(XSD + "date")]
@@ -94,9 +100,11 @@ class StatsWriter:
         lines = []
         for level, path in DATASETS.items():
             dataset = f"<{self.base}{path}>"
-            lines += [f"{dataset} <{RDF}type> <{QB}DataSet> .",
-                      f"{dataset} <{QB}structure> <{AKG}{STRUCTURES[level]}> .",
-                      f"{dataset} <{RDFS}label> {Literal(_LABELS[level], language='en')} ."]
+            lines += [
+                f"{dataset} <{RDF}type> <{QB}DataSet> .",
+                f"{dataset} <{QB}structure> <{AKG}{STRUCTURES[level]}> .",
+                f"{dataset} <{RDFS}label> {Literal(_LABELS[level], language='en')} .",
+            ]
         return lines
 
     def triples(self, values: Mapping[Key, int]) -> set[str]:
@@ -117,8 +125,10 @@ class StatsWriter:
             mentions, ties = counts.get("mentions", 0), counts.get("ties", 0)
             if mentions > 0 or ties > 0:
                 described: list[tuple[str, NamedNode | Literal]] = [
-                    (AKG + "entity", NamedNode(entity)), (AKG + "mentionCount", _integer(mentions)),
-                    (AKG + "mentionTier", _integer(mention_tier(mentions)))]
+                    (AKG + "entity", NamedNode(entity)),
+                    (AKG + "mentionCount", _integer(mentions)),
+                    (AKG + "mentionTier", _integer(mention_tier(mentions))),
+                ]
                 if ties > 0:
                     described.append((AKG + "tieCount", _integer(ties)))
                 lines |= self._observation("entities", self._local(entity), described)
@@ -127,14 +137,17 @@ class StatsWriter:
     def _observation(self, level: str, path: str, facts: list[tuple[str, NamedNode | Literal]]) -> set[str]:
         dataset = DATASETS[level]
         observation = f"<{self.base}{dataset}/{path}>"
-        facts = [(RDF + "type", NamedNode(QB + "Observation")), (QB + "dataSet", NamedNode(self.base + dataset)),
-                 *facts]
+        facts = [
+            (RDF + "type", NamedNode(QB + "Observation")),
+            (QB + "dataSet", NamedNode(self.base + dataset)),
+            *facts,
+        ]
         return {f"{observation} <{predicate}> {obj} ." for predicate, obj in facts}
 
     def _local(self, iri: str) -> str:
         """An entity's path under the base IRI (`country/KZ`); other IRIs by a hash."""
         if iri.startswith(self.base):
-            return iri[len(self.base):]
+            return iri[len(self.base) :]
         return "x/" + hashlib.sha1(iri.encode()).hexdigest()[:16]
 
 
@@ -166,8 +179,10 @@ def recompute(select: Callable[[str], Iterable[QuerySolution]]) -> dict[Key, int
     for triples in graphs.values():
         for key, n in tallies(triples).items():
             totals[key] += n
-    entities = (f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) {{ ?s a ?class FILTER(STRSTARTS(STR(?class), '{AKG}')) "
-                "FILTER NOT EXISTS { ?g a akg:Article GRAPH ?g { ?s a ?class } } } GROUP BY ?class")
+    entities = (
+        f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) {{ ?s a ?class FILTER(STRSTARTS(STR(?class), '{AKG}')) "
+        "FILTER NOT EXISTS { ?g a akg:Article GRAPH ?g { ?s a ?class } } } GROUP BY ?class"
+    )
     for row in select(entities):
-        totals[("class", row["class"].value[len(AKG):], "")] += int(row["n"].value)
+        totals[("class", row["class"].value[len(AKG) :], "")] += int(row["n"].value)
     return {key: n for key, n in totals.items() if n}

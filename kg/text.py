@@ -34,7 +34,7 @@ _DATELINE = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_][\w'’.]*")
 # A capitalised word right after one of these starts a sentence (or a quote), so its capital proves nothing.
-_SENTENCE_END = frozenset(".!?:\"“—–-")
+_SENTENCE_END = frozenset('.!?:"“—–-')
 
 # Function words that Title-Case styles leave in lower case.
 _FUNCTION_WORDS = frozenset({"amid", "from", "into", "onto", "over", "than", "that", "upon", "with", "within"})

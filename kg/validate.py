@@ -53,24 +53,38 @@ def integrity(store: QueryEngine, ledger: Ledger, base_iri: str) -> list[str]:
     if total != distinct:
         problems.append(f"{total - distinct} triples are stated in more than one graph")
     cubes, stats = cube.CubeWriter(base_iri), tallies.StatsWriter(base_iri)
-    derived = ((cube_graph(base_iri), cubes.triples(cube.recompute(store.select)), cubes.dataset_triples(),
-                "the tie cube differs from the ties"),
-               (stats_graph(base_iri), stats.triples(tallies.recompute(store.select)), stats.dataset_triples(),
-                "the statistics differ from the articles"))
+    derived = (
+        (
+            cube_graph(base_iri),
+            cubes.triples(cube.recompute(store.select)),
+            cubes.dataset_triples(),
+            "the tie cube differs from the ties",
+        ),
+        (
+            stats_graph(base_iri),
+            stats.triples(tallies.recompute(store.select)),
+            stats.dataset_triples(),
+            "the statistics differ from the articles",
+        ),
+    )
     for graph, expected, dataset, differs in derived:
         found = {f"{q.subject} {q.predicate} {q.object} ." for q in store.quads(graph)}
         found -= {*dataset, graph_labels(base_iri)[graph]}
         if found != expected:
-            problems.append(f"{differs} in the store: {len(found - expected)} observation triples too many, "
-                            f"{len(expected - found)} missing")
+            problems.append(
+                f"{differs} in the store: {len(found - expected)} observation triples too many, "
+                f"{len(expected - found)} missing"
+            )
     if ledger.pending():
         return problems
     stored = {f"{q.subject} {q.predicate} {q.object} ." for q in store.quads(entities_graph(base_iri))}
     contributed = {f"{s} {p} {o} ." for s, p, o in ledger.entity_triples()}
     contributed.add(graph_labels(base_iri)[entities_graph(base_iri)])
     if stored != contributed:
-        problems.append(f"the entities graph differs from what the stored articles describe: "
-                        f"{len(stored - contributed)} triples too many, {len(contributed - stored)} missing")
+        problems.append(
+            f"the entities graph differs from what the stored articles describe: "
+            f"{len(stored - contributed)} triples too many, {len(contributed - stored)} missing"
+        )
     return problems
 
 
@@ -80,12 +94,17 @@ def validate(store: QueryEngine, ledger: Ledger | None = None) -> ValidationRepo
     problems = integrity(store, ledger, base_iri) if ledger is not None and base_iri is not None else []
     quads = (q for q in store.quads() if q.graph_name != pyoxigraph.NamedNode(ONTOLOGY_GRAPH))
     data = rdflib.Graph()
-    data.parse(data=pyoxigraph.serialize(statements(quads, keep_graphs=False),
-                                         format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
+    data.parse(
+        data=pyoxigraph.serialize(statements(quads, keep_graphs=False), format=pyoxigraph.RdfFormat.N_TRIPLES),
+        format="nt",
+    )
     shapes = rdflib.Graph().parse(data=ontology_file("shapes.ttl").read_text(encoding="utf-8"), format="turtle")
     ontology = rdflib.Graph().parse(data=ontology_file("akg.ttl").read_text(encoding="utf-8"), format="turtle")
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none")
     text = "".join(f"Integrity: {problem}\n" for problem in problems) + ("" if conforms else text)
-    notes = ["the last write was interrupted; the next `kg ingest` or `kg remove` finishes it"
-             ] if ledger is not None and ledger.pending() else []
+    notes = (
+        ["the last write was interrupted; the next `kg ingest` or `kg remove` finishes it"]
+        if ledger is not None and ledger.pending()
+        else []
+    )
     return ValidationReport(bool(conforms) and not problems, text, len(data), problems, notes)

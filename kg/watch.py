@@ -141,8 +141,12 @@ class Watcher:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._stop)
         self.pipeline()  # load spaCy now: a bad --model should fail at start, not at the first new article
-        log.info("watching %d source(s) every %s; state in %s", len(self.sources),
-                 _duration(self.settings.fetch.every), state_path(self.settings.store))
+        log.info(
+            "watching %d source(s) every %s; state in %s",
+            len(self.sources),
+            _duration(self.settings.fetch.every),
+            state_path(self.settings.store),
+        )
         number = 0
         while not self.stopping.is_set():
             number += 1
@@ -225,19 +229,29 @@ class Watcher:
         Versions are kept per listing: a feed and a sitemap that list one page
         with different dates must not make it look changed at every poll.
         """
-        hints = json.dumps({"title": link.hints.title, "publisher": link.hints.publisher,
-                            "published": link.hints.published.isoformat() if link.hints.published else None})
-        said = self.db.execute("SELECT version FROM listed WHERE listing = ? AND url = ?",
-                               (origin, link.url)).fetchone()
-        self.db.execute("INSERT OR REPLACE INTO listed (listing, url, version) VALUES (?, ?, ?)",
-                        (origin, link.url, link.version))
+        hints = json.dumps(
+            {
+                "title": link.hints.title,
+                "publisher": link.hints.publisher,
+                "published": link.hints.published.isoformat() if link.hints.published else None,
+            }
+        )
+        said = self.db.execute(
+            "SELECT version FROM listed WHERE listing = ? AND url = ?", (origin, link.url)
+        ).fetchone()
+        self.db.execute(
+            "INSERT OR REPLACE INTO listed (listing, url, version) VALUES (?, ?, ?)", (origin, link.url, link.version)
+        )
         if self.db.execute("SELECT 1 FROM urls WHERE url = ?", (link.url,)).fetchone() is None:
-            self.db.execute("INSERT INTO urls (url, role, origin, hints) VALUES (?, ?, ?, ?)",
-                            (link.url, "listing" if link.is_listing else "page", origin, hints))
+            self.db.execute(
+                "INSERT INTO urls (url, role, origin, hints) VALUES (?, ?, ?, ?)",
+                (link.url, "listing" if link.is_listing else "page", origin, hints),
+            )
             self.counts["queued"] += 1
         elif said is not None and said[0] != link.version:
-            self.db.execute("UPDATE urls SET hints = ?, status = 'due', failures = 0, next_try = 0 WHERE url = ?",
-                            (hints, link.url))
+            self.db.execute(
+                "UPDATE urls SET hints = ?, status = 'due', failures = 0, next_try = 0 WHERE url = ?", (hints, link.url)
+            )
             self.counts["queued again (listing changed)"] += 1
 
     # -- pages ---------------------------------------------------------------------------
@@ -256,8 +270,16 @@ class Watcher:
         row = self.db.execute("SELECT origin, hints FROM urls WHERE url = ?", (url,)).fetchone()
         origin, hints = (row[0] or url, _hints(row[1])) if row else (url, Hints())
         try:
-            article = extract(body, url=response.url, source=url, origin=origin, charset=response.charset,
-                              hints=hints, fetch=self.settings.fetch, limits=self.settings.ingest)
+            article = extract(
+                body,
+                url=response.url,
+                source=url,
+                origin=origin,
+                charset=response.charset,
+                hints=hints,
+                fetch=self.settings.fetch,
+                limits=self.settings.ingest,
+            )
         except Skipped as skipped:
             return Candidate(url, response, skipped=skipped)
         return Candidate(url, response, article)
@@ -282,14 +304,17 @@ class Watcher:
                 accepted[canonical] = (digest, candidate.url)
                 articles.extend(split_long(candidate.article, self.settings.ingest.max_chars, self.report))
         if articles:
-            log.info("writing %d article(s): %s", len(articles), write_articles(self.settings, self.pipeline(),
-                                                                               articles))
+            log.info(
+                "writing %d article(s): %s", len(articles), write_articles(self.settings, self.pipeline(), articles)
+            )
         with self.db:
             self.db.execute("BEGIN")
             for candidate in fetched:
                 self._settle(candidate.url, response=candidate.response, skipped=candidate.skipped)
-            self.db.executemany("INSERT OR REPLACE INTO articles (url, hash, page, written) VALUES (?, ?, ?, ?)",
-                                [(url, digest, page, time.time()) for url, (digest, page) in accepted.items()])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO articles (url, hash, page, written) VALUES (?, ?, ?, ?)",
+                [(url, digest, page, time.time()) for url, (digest, page) in accepted.items()],
+            )
 
     def _verdict(self, canonical: str, digest: str, batch: dict[str, tuple[str, str]]) -> str:
         """new, replaced, unchanged, or "duplicate of …" (same canonical URL or same text as another article)."""
@@ -297,8 +322,11 @@ class Watcher:
         if known and known[0] == digest:
             return "unchanged"
         twin = self.db.execute("SELECT url FROM articles WHERE hash = ? AND url != ?", (digest, canonical)).fetchone()
-        first = twin[0] if twin else next((url for url, (other, _) in batch.items()
-                                          if url == canonical or other == digest), None)
+        first = (
+            twin[0]
+            if twin
+            else next((url for url, (other, _) in batch.items() if url == canonical or other == digest), None)
+        )
         if first:
             return f"duplicate of {first}"
         return "replaced" if known else "new"
@@ -322,9 +350,11 @@ class Watcher:
         """Record the outcome for a URL: done (with validators), skipped for good, or failed for now."""
         if skipped is None:
             assert response is not None
-            self.db.execute("UPDATE urls SET status = 'done', failures = 0, reason = NULL, "
-                            "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE url = ?",
-                            (response.headers.get("etag"), response.headers.get("last-modified"), url))
+            self.db.execute(
+                "UPDATE urls SET status = 'done', failures = 0, reason = NULL, "
+                "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE url = ?",
+                (response.headers.get("etag"), response.headers.get("last-modified"), url),
+            )
             return
         if not (isinstance(skipped, FetchError) and skipped.transient):
             self.report.skip(skipped)
@@ -335,17 +365,23 @@ class Watcher:
         gap = min(self.settings.fetch.every * 2 ** (failures - 1), MAX_GAP)
         given_up = failures >= MAX_FAILURES and role != "source"  # sources are polled whatever happens
         self.counts["failed for good" if given_up else "failed, will retry"] += 1
-        log.warning("%s: %s", "giving up on" if given_up else f"failure {failures}, retrying in {_duration(gap)}",
-                    skipped)
-        self.db.execute("UPDATE urls SET status = ?, failures = ?, next_try = ?, reason = ? WHERE url = ?",
-                        ("skipped" if given_up else "failed", failures, time.time() + gap, str(skipped), url))
+        log.warning(
+            "%s: %s", "giving up on" if given_up else f"failure {failures}, retrying in {_duration(gap)}", skipped
+        )
+        self.db.execute(
+            "UPDATE urls SET status = ?, failures = ?, next_try = ?, reason = ? WHERE url = ?",
+            ("skipped" if given_up else "failed", failures, time.time() + gap, str(skipped), url),
+        )
 
     def _remember(self, url: str, role: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO urls (url, role, status) VALUES (?, ?, 'done')", (url, role))
 
     def _due(self, role: str, limit: int = -1) -> list[str]:
-        rows = self.db.execute("SELECT url FROM urls WHERE role = ? AND (status = 'due' OR (status = 'failed' AND "
-                               "next_try <= ?)) ORDER BY rowid LIMIT ?", (role, time.time(), limit))
+        rows = self.db.execute(
+            "SELECT url FROM urls WHERE role = ? AND (status = 'due' OR (status = 'failed' AND "
+            "next_try <= ?)) ORDER BY rowid LIMIT ?",
+            (role, time.time(), limit),
+        )
         return [url for (url,) in rows]
 
 
@@ -361,8 +397,9 @@ def _content_hash(article: Article) -> str:
 
 def _hints(text: str | None) -> Hints:
     data = json.loads(text) if text else {}
-    return Hints(title=data.get("title"), publisher=data.get("publisher"),
-                 published=written_date(data.get("published")))
+    return Hints(
+        title=data.get("title"), publisher=data.get("publisher"), published=written_date(data.get("published"))
+    )
 
 
 def _duration(seconds: float) -> str:

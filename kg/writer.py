@@ -82,8 +82,9 @@ class Writer:
         self.stats = tallies.StatsWriter(base_iri)
         found = ledger.meta("base_iri")
         if found is not None and found != base_iri:
-            raise LedgerError(f"this store holds resources minted under {found}; give --base-iri {found} "
-                              "or use another store")
+            raise LedgerError(
+                f"this store holds resources minted under {found}; give --base-iri {found} or use another store"
+            )
         self.recover()
         self.restate()
         self.compact_if_due()
@@ -110,8 +111,11 @@ class Writer:
 
         def plan() -> StoreChange:
             self.ledger.delete_meta(RESTATE)
-            lines = [*self.stats.dataset_triples(), graph_labels(self.base_iri)[self.stats_graph],
-                     *sorted(self.stats.triples(self.ledger.all_tallies()))]
+            lines = [
+                *self.stats.dataset_triples(),
+                graph_labels(self.base_iri)[self.stats_graph],
+                *sorted(self.stats.triples(self.ledger.all_tallies())),
+            ]
             return StoreChange(graphs={self.stats_graph: "".join(line + "\n" for line in lines)})
 
         self._write(plan)
@@ -192,8 +196,16 @@ class Writer:
             else:
                 result.new += 1
             contributed, tallied = dict(record.cells), dict(record.tallies)
-            self.ledger.remember_article(record.iri, record.content_hash, record.source, record.entities,
-                                         contributed, tallied, record.headline, record.body)
+            self.ledger.remember_article(
+                record.iri,
+                record.content_hash,
+                record.source,
+                record.entities,
+                contributed,
+                tallied,
+                record.headline,
+                record.body,
+            )
             for triple in record.entities:
                 references[triple] = references.get(triple, 0) + 1
             for cell, measures in contributed.items():
@@ -210,7 +222,7 @@ class Writer:
         for sign, triples in ((1, appeared), (-1, gone)):  # entities are counted as their type triple comes and goes
             for _, p, o in triples:
                 if p == _TYPE and o.startswith(f"<{AKG}"):
-                    tally = ("class", o[len(AKG) + 1:-1], "")
+                    tally = ("class", o[len(AKG) + 1 : -1], "")
                     counts[tally] = counts.get(tally, 0) + sign
         self._plan_cube(cells, change)
         self._plan_stats(counts, change)
@@ -258,13 +270,14 @@ class Writer:
 
 def graph_labels(base_iri: str) -> dict[str, str]:
     """The shared graphs' own descriptions (a graph IRI is a resource too, and dereferences), by graph."""
-    labels = {entities_graph(base_iri): "Entities: the one description of every person, country, organisation, "
-                                        "role and place",
-              cube_graph(base_iri): "Tie statistics per country pair, month and type (RDF Data Cube)",
-              stats_graph(base_iri): "Dataset statistics: resources per class, per day, and mentions per entity "
-                                     "(RDF Data Cube)"}
+    labels = {
+        entities_graph(base_iri): "Entities: the one description of every person, country, organisation, "
+        "role and place",
+        cube_graph(base_iri): "Tie statistics per country pair, month and type (RDF Data Cube)",
+        stats_graph(base_iri): "Dataset statistics: resources per class, per day, and mentions per entity "
+        "(RDF Data Cube)",
+    }
     return {graph: f"<{graph}> <{RDFS}label> {Literal(label, language='en')} ." for graph, label in labels.items()}
-
 
 
 def _line(triple: Triple) -> str:
@@ -295,8 +308,10 @@ def deferred_signals() -> Iterator[None]:
         yield
         return
     received: list[int] = []
-    previous = {sig: signal.signal(sig, lambda number, _frame: received.append(number))
-                for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        sig: signal.signal(sig, lambda number, _frame: received.append(number))
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield
     finally:

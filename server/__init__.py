@@ -44,11 +44,19 @@ YASR_STYLE_HASHES = (
 #: is `type="application/json"`, which is data, not script), styles too but for the hashes above; no framing;
 #: no referrer, since URLs here carry queries.
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "; ".join([
-        "default-src 'none'", "script-src 'self'", " ".join(("style-src 'self'", *YASR_STYLE_HASHES)),
-        "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "form-action 'self'", "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ]),
+    "Content-Security-Policy": "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            " ".join(("style-src 'self'", *YASR_STYLE_HASHES)),
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ]
+    ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
@@ -71,8 +79,9 @@ def create_app(settings: Settings, *, worker_initializer: Callable[[], None] | N
     app = KgApp(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024  # Graph Store uploads; queries are capped separately
     service = QueryService(settings, worker_initializer)
-    app.kg = KgState(settings, service, load_queries(queries_dir()), IriMap(settings.base_iri),
-                     FullText(settings.store, service))
+    app.kg = KgState(
+        settings, service, load_queries(queries_dir()), IriMap(settings.base_iri), FullText(settings.store, service)
+    )
     for blueprint in (sparql.bp, api.bp, export.bp, linked_data.bp, health.bp, ui.bp, article.bp, ties.bp, events.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(ServiceError, _error_response)
@@ -120,8 +129,9 @@ def wsgi_server(app: KgApp) -> BaseWSGIServer | MultiSocketServer:
 
     options = app.kg.settings.server
     proxy = {"trusted_proxy": options.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"}}
-    return create_server(app, host=options.host, port=options.port, threads=options.threads,
-                         **(proxy if options.trusted_proxy else {}))
+    return create_server(
+        app, host=options.host, port=options.port, threads=options.threads, **(proxy if options.trusted_proxy else {})
+    )
 
 
 def serve(settings: Settings) -> None:
@@ -131,9 +141,19 @@ def serve(settings: Settings) -> None:
     url = f"http://{server.effective_host}:{server.effective_port}"
     service = app.kg.service
     print(f"Astana KG serving {service.backend} at {url}/ (SPARQL endpoint {url}/sparql); Ctrl-C stops", flush=True)
-    log.info("serving", extra={"fields": {"url": url, "store": settings.location, "backend": service.backend,
-                                          "workers": settings.server.workers, "threads": settings.server.threads,
-                                          "network_fence": service.pool.fence}})
+    log.info(
+        "serving",
+        extra={
+            "fields": {
+                "url": url,
+                "store": settings.location,
+                "backend": service.backend,
+                "workers": settings.server.workers,
+                "threads": settings.server.threads,
+                "network_fence": service.pool.fence,
+            }
+        },
+    )
     # A service manager stops us with SIGTERM: leave through `finally` so the query workers stop too.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:

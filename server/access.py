@@ -59,8 +59,16 @@ class _LoggedBody:
             path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
             if environ.get("QUERY_STRING"):
                 path += "?" + environ["QUERY_STRING"]
-            log.info("request", extra={"fields": {
-                "method": environ.get("REQUEST_METHOD"), "path": shorten(path),
-                "status": self.status[0] if self.status else None, "bytes": self.sent,
-                "ms": round((time.monotonic() - self.started) * 1000, 1), "client": environ.get("REMOTE_ADDR"),
-            }})
+            log.info(
+                "request",
+                extra={
+                    "fields": {
+                        "method": environ.get("REQUEST_METHOD"),
+                        "path": shorten(path),
+                        "status": self.status[0] if self.status else None,
+                        "bytes": self.sent,
+                        "ms": round((time.monotonic() - self.started) * 1000, 1),
+                        "client": environ.get("REMOTE_ADDR"),
+                    }
+                },
+            )

@@ -193,8 +193,11 @@ class CannedQuery:
             decorators=meta,
         )
 
-    def bind(self, args: dict[str, str], fulltext: FullText | None = None,
-             ) -> tuple[str, dict[str, pyoxigraph.NamedNode | pyoxigraph.Literal | Matches]]:
+    def bind(
+        self,
+        args: dict[str, str],
+        fulltext: FullText | None = None,
+    ) -> tuple[str, dict[str, pyoxigraph.NamedNode | pyoxigraph.Literal | Matches]]:
         """The query text (with LIMIT/OFFSET when paginated) and the terms to put in place of its variables.
 
         `fulltext` answers the query's `_fts` parameter, if it has one.

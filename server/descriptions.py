@@ -52,7 +52,13 @@ def service_description(endpoint: str, void_url: str) -> list[Triple]:
         Triple(dataset, RDF_TYPE, _sd("Dataset")),
         Triple(dataset, _sd("defaultGraph"), default_graph),
         Triple(default_graph, RDF_TYPE, _sd("Graph")),
-        Triple(dataset, NamedNode(DCTERMS + "description"), Literal("The default graph is the union of the article graphs; each article's facts are in the named graph whose IRI is the article's IRI.")),
+        Triple(
+            dataset,
+            NamedNode(DCTERMS + "description"),
+            Literal(
+                "The default graph is the union of the article graphs; each article's facts are in the named graph whose IRI is the article's IRI."
+            ),
+        ),
         Triple(dataset, NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"), NamedNode(void_url)),
     ]
     for fmt in RESULT_FORMATS + GRAPH_FORMATS:
@@ -83,6 +89,10 @@ def void_description(
             out += [
                 Triple(dataset, _void(f"{kind}Partition"), partition),
                 Triple(partition, _void(kind), NamedNode(iri)),
-                Triple(partition, _void("entities" if kind == "class" else "triples"), Literal(str(count), datatype=NamedNode(XSD + "integer"))),
+                Triple(
+                    partition,
+                    _void("entities" if kind == "class" else "triples"),
+                    Literal(str(count), datatype=NamedNode(XSD + "integer")),
+                ),
             ]
     return out

@@ -244,8 +244,9 @@ class Engine(ABC):
             return Reply(500, message=f"query evaluation failed: {error}"), b""
         return (replace(reply, truncated=True) if cut and reply.status == 200 else reply), body
 
-    def _results(self, result: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean, job: QueryJob
-                 ) -> tuple[Reply, bytes]:
+    def _results(
+        self, result: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean, job: QueryJob
+    ) -> tuple[Reply, bytes]:
         if job.results_format is None:
             return Reply(406, form=formats.RESULTS), b""
         target = formats.by_name(job.results_format, formats.RESULT_FORMATS)
@@ -262,8 +263,9 @@ class Engine(ABC):
                 raise
         tsv = b"".join(cap.parts)
         if fmt != pyoxigraph.QueryResultsFormat.TSV:
-            tsv = _written(pyoxigraph.parse_query_results(tsv, format=pyoxigraph.QueryResultsFormat.TSV)
-                           .serialize(format=fmt))
+            tsv = _written(
+                pyoxigraph.parse_query_results(tsv, format=pyoxigraph.QueryResultsFormat.TSV).serialize(format=fmt)
+            )
         return Reply(200, target.media_type, formats.RESULTS, cap.truncated), tsv
 
     def _graph(self, triples: Iterator[pyoxigraph.Triple], job: QueryJob) -> tuple[Reply, bytes]:
@@ -275,8 +277,9 @@ class Engine(ABC):
         truncated = len(kept) > job.row_limit
         return Reply(200, target.media_type, formats.GRAPH, truncated), serialize_triples(kept[: job.row_limit], target)
 
-    def _export(self, job: DumpJob | EventsJob, send: Callable[[Reply], None],
-                send_bytes: Callable[[bytes], None]) -> None:
+    def _export(
+        self, job: DumpJob | EventsJob, send: Callable[[Reply], None], send_bytes: Callable[[bytes], None]
+    ) -> None:
         """An RDF dump or event data: checked first (a 404 or the store's failure is a reply), then streamed."""
         try:
             problem = self.missing(job)

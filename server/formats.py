@@ -66,7 +66,13 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 # Order matters: on a tie (e.g. `*/*`) the earlier format wins.
 RESULT_FORMATS = (
-    Format("json", RESULTS, ("application/sparql-results+json", "application/json", "text/javascript", "application/javascript"), "srj", "json"),
+    Format(
+        "json",
+        RESULTS,
+        ("application/sparql-results+json", "application/json", "text/javascript", "application/javascript"),
+        "srj",
+        "json",
+    ),
     Format("xml", RESULTS, ("application/sparql-results+xml", "application/xml", "text/xml"), "srx", "xml"),
     Format("csv", RESULTS, ("text/csv",), "csv", "csv"),
     Format("tsv", RESULTS, ("text/tab-separated-values",), "tsv", "tsv"),
@@ -74,12 +80,26 @@ RESULT_FORMATS = (
 )
 
 GRAPH_FORMATS = (
-    Format("ttl", GRAPH, ("text/turtle", "application/x-turtle", "text/n3", "text/rdf+n3", "application/n3"), "ttl", "ttl", ("turtle", "n3")),
+    Format(
+        "ttl",
+        GRAPH,
+        ("text/turtle", "application/x-turtle", "text/n3", "text/rdf+n3", "application/n3"),
+        "ttl",
+        "ttl",
+        ("turtle", "n3"),
+    ),
     Format("nt", GRAPH, ("application/n-triples", "text/plain"), "nt", "nt", ("ntriples", "n-triples")),
     Format("nq", GRAPH, ("application/n-quads",), "nq", "nq", ("nquads", "n-quads")),
     Format("trig", GRAPH, ("application/trig",), "trig", "trig"),
     Format("jsonld", GRAPH, ("application/ld+json", "application/json"), "jsonld", "jsonld", ("json-ld", "json")),
-    Format("rdf", GRAPH, ("application/rdf+xml", "application/xml", "text/xml"), "rdf", "rdf", ("xml", "rdfxml", "rdf+xml", "rdf/xml")),
+    Format(
+        "rdf",
+        GRAPH,
+        ("application/rdf+xml", "application/xml", "text/xml"),
+        "rdf",
+        "rdf",
+        ("xml", "rdfxml", "rdf+xml", "rdf/xml"),
+    ),
     Format("html", GRAPH, _HTML_TYPES, "html", "nt"),
 )
 

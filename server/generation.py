@@ -43,7 +43,9 @@ class GenerationWatch:
     def _read(self, now: float) -> None:
         value = read_generation(self.store_path)
         if value != self._value:
-            log.info("the store was written: workers re-open it on their next query",
-                     extra={"fields": {"store": str(self.store_path), "generation": value, "was": self._value}})
+            log.info(
+                "the store was written: workers re-open it on their next query",
+                extra={"fields": {"store": str(self.store_path), "generation": value, "was": self._value}},
+            )
         self._value = value
         self._checked = now

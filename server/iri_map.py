@@ -29,7 +29,7 @@ class IriMap:
         """This server's URL for an IRI under the base IRI (fragment kept), else None."""
         if not iri.startswith(self.base_iri) or len(iri) == len(self.base_iri):
             return None
-        path, hash_, fragment = iri[len(self.base_iri):].partition("#")
+        path, hash_, fragment = iri[len(self.base_iri) :].partition("#")
         return script_root + RESOURCE_PREFIX + quote(path, safe=_SAFE) + hash_ + fragment
 
     def href(self, iri: str, script_root: str = "") -> str | None:

@@ -68,7 +68,10 @@ def choose(accept: str | None, formats: Iterable[Format]) -> Format | None:
     ranges = parse_accept(accept)
     best, best_quality = None, 0.0
     for fmt in formats:
-        q = max([quality(fmt.media_type, ranges)] + [quality(alias, ranges, exact_only=True) for alias in fmt.media_types[1:]])
+        q = max(
+            [quality(fmt.media_type, ranges)]
+            + [quality(alias, ranges, exact_only=True) for alias in fmt.media_types[1:]]
+        )
         if q > best_quality:
             best, best_quality = fmt, q
     return best

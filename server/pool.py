@@ -287,8 +287,10 @@ class WorkerPool:
                 raise Busy("the server is answering as many queries as it can; retry shortly", retry_after=1)
             now = time.monotonic()
             if (until := self._cooling.get(client, 0.0)) > now:
-                raise TooMany("a long-running query of this client was stopped a moment ago; retry later",
-                              retry_after=math.ceil(until - now))
+                raise TooMany(
+                    "a long-running query of this client was stopped a moment ago; retry later",
+                    retry_after=math.ceil(until - now),
+                )
             self._cooling.pop(client, None)
             if self._by_client[client] >= limits.client_queries:
                 raise TooMany(
@@ -312,11 +314,15 @@ class WorkerPool:
             if len(self._heavy) >= limits.max_heavy:
                 error: PoolError | None = Busy(
                     f"{limits.max_heavy} long-running queries are running already; this one was stopped after "
-                    f"{limits.heavy_after:g} s: retry later", retry_after=self._heavy_retry())
+                    f"{limits.heavy_after:g} s: retry later",
+                    retry_after=self._heavy_retry(),
+                )
             elif sum(other.client == lease.client for other in self._heavy) >= limits.client_heavy:
                 error = TooMany(
                     f"a client may run {limits.client_heavy} long-running queries at once; this one was stopped "
-                    f"after {limits.heavy_after:g} s: retry later", retry_after=self._heavy_retry(lease.client))
+                    f"after {limits.heavy_after:g} s: retry later",
+                    retry_after=self._heavy_retry(lease.client),
+                )
             else:
                 self._heavy.add(lease)
                 lease.heavy = True
@@ -333,14 +339,19 @@ class WorkerPool:
         self._in_background(kill=None, start=True)
         with suppress(OSError):  # lowering a priority needs no privilege; failing only costs fairness
             os.setpriority(os.PRIO_PROCESS, worker.pid or 0, HEAVY_NICE)
-        log.info("long-running job moves out of the pool; a new worker takes its place",
-                 extra=_fields(lease, job=lease.describe()))
+        log.info(
+            "long-running job moves out of the pool; a new worker takes its place",
+            extra=_fields(lease, job=lease.describe()),
+        )
 
     def _heavy_retry(self, client: str | None = None) -> int:
         """Seconds until a heavy slot (the client's, or any) should be free: the nearest heavy deadline."""
         now = time.monotonic()
-        ends = [lease.deadline - now for lease in self._heavy
-                if lease.deadline is not None and (client is None or lease.client == client)]
+        ends = [
+            lease.deadline - now
+            for lease in self._heavy
+            if lease.deadline is not None and (client is None or lease.client == client)
+        ]
         return max(1, math.ceil(min(ends, default=self.limits.query_timeout)))
 
     def timed_out(self, lease: Lease) -> Timeout:
@@ -359,8 +370,10 @@ class WorkerPool:
         if generation is None:
             worker.generation = None  # an update let go of its snapshot
         elif worker.generation != generation:
-            log.info("worker opened the store", extra={"fields": {
-                "pid": worker.pid, "generation": generation, "was": worker.generation}})
+            log.info(
+                "worker opened the store",
+                extra={"fields": {"pid": worker.pid, "generation": generation, "was": worker.generation}},
+            )
             worker.generation = generation
 
     def settle(self, lease: Lease) -> None:
@@ -413,7 +426,9 @@ class WorkerPool:
         if message.fence is None and not self._fence_reported:
             log.error(
                 "query workers can open network connections (%s): the kernel refused seccomp and network "
-                "namespaces, so only the SPARQL text scan stops SERVICE and LOAD", message.note)
+                "namespaces, so only the SPARQL text scan stops SERVICE and LOAD",
+                message.note,
+            )
             self._fence_reported = True
         log.debug("query worker ready", extra={"fields": {"pid": message.pid, "fence": message.fence}})
         return worker
@@ -450,8 +465,11 @@ class WorkerPool:
         """What `/healthz` reports: worker processes, idle ones, heavy jobs, requests in flight, the network fence."""
         with self._lock:
             return {
-                "workers": len(self._all), "idle": self._idle.qsize(), "heavy": len(self._heavy),
-                "requests": self._requests, "fence": self.fence,
+                "workers": len(self._all),
+                "idle": self._idle.qsize(),
+                "heavy": len(self._heavy),
+                "requests": self._requests,
+                "fence": self.fence,
             }
 
     def close(self) -> None:

@@ -70,14 +70,22 @@ class RemoteEngine(Engine):
         self.store = RemoteStore(remote, base_iri)
 
     def fence(self) -> tuple[Fence, str]:
-        return REMOTE_FENCE, (f"queries are evaluated by {self.store.description}, so workers keep the network; "
-                              "SERVICE, LOAD and store extensions are refused by the text scan")
+        return REMOTE_FENCE, (
+            f"queries are evaluated by {self.store.description}, so workers keep the network; "
+            "SERVICE, LOAD and store extensions are refused by the text scan"
+        )
 
     @contextmanager
     def evaluate(self, job: QueryJob) -> Iterator[tuple[Result, bool]]:
-        with self._relayed(), self.store.answer(_based(job.query, job.base_iri), timeout=_remaining(job.deadline),
-                                                union=job.dataset.union,
-                                                parameters=_protocol_dataset(job.dataset)) as answer:
+        with (
+            self._relayed(),
+            self.store.answer(
+                _based(job.query, job.base_iri),
+                timeout=_remaining(job.deadline),
+                union=job.dataset.union,
+                parameters=_protocol_dataset(job.dataset),
+            ) as answer,
+        ):
             yield answer
 
     def update(self, job: UpdateJob) -> Reply:
@@ -113,8 +121,12 @@ class RemoteEngine(Engine):
         quads = self.store.quads(job.graph)
         if job.graph is not None:
             quads = (pyoxigraph.Quad(quad.subject, quad.predicate, quad.object) for quad in quads)
-        pyoxigraph.serialize(statements(quads, fmt.supports_datasets), output, fmt,  # type: ignore[arg-type]
-                             prefixes=PREFIXES)  # pyoxigraph writes to any .write(); its stub says IO[bytes]
+        pyoxigraph.serialize(
+            statements(quads, fmt.supports_datasets),
+            output,
+            fmt,  # type: ignore[arg-type]
+            prefixes=PREFIXES,
+        )  # pyoxigraph writes to any .write(); its stub says IO[bytes]
 
     def select(self, job: EventsJob) -> Select:
         return self.store.select

@@ -63,7 +63,13 @@ def query_response(
     if fmt.is_html:
         columns, rows, boolean = _table(answer.reply.form, answer.body)
         body: bytes | str = render_template(
-            "results.html", title=title, query=text, columns=columns, rows=rows, boolean=boolean, truncated=answer.reply.truncated
+            "results.html",
+            title=title,
+            query=text,
+            columns=columns,
+            rows=rows,
+            boolean=boolean,
+            truncated=answer.reply.truncated,
         )
     else:
         body = answer.body
@@ -104,7 +110,11 @@ def term_dict(term: Any) -> dict[str, str]:
 def _table(form: str, body: bytes) -> tuple[list[str], list[list[dict[str, str] | None]], bool | None]:
     if form == formats.GRAPH:
         triples = pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        return ["subject", "predicate", "object"], [[term_dict(t.subject), term_dict(t.predicate), term_dict(t.object)] for t in triples], None
+        return (
+            ["subject", "predicate", "object"],
+            [[term_dict(t.subject), term_dict(t.predicate), term_dict(t.object)] for t in triples],
+            None,
+        )
     data = json.loads(body)
     if "boolean" in data:
         return [], [], data["boolean"]

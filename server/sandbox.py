@@ -112,8 +112,10 @@ def _install_seccomp() -> None:
 
     fprog = SockFprog(len(program) // 8, ctypes.addressof(buffer))
     result = libc.syscall(
-        ctypes.c_long(nr_seccomp), ctypes.c_long(_SECCOMP_SET_MODE_FILTER),
-        ctypes.c_long(_SECCOMP_FILTER_FLAG_TSYNC), ctypes.byref(fprog),
+        ctypes.c_long(nr_seccomp),
+        ctypes.c_long(_SECCOMP_SET_MODE_FILTER),
+        ctypes.c_long(_SECCOMP_FILTER_FLAG_TSYNC),
+        ctypes.byref(fprog),
     )
     _check(result, "seccomp(SECCOMP_SET_MODE_FILTER)")
 
@@ -125,22 +127,24 @@ def _filter(audit_arch: int, nr_socket: int, nr_io_uring_setup: int) -> bytes:
         return struct.pack("=HBBI", code, jt, jf, k)
 
     # struct seccomp_data: int nr (offset 0), u32 arch (4), u64 ip (8), u64 args[6] (16, low word first).
-    return b"".join([
-        op(_BPF_LD_W_ABS, 4),
-        op(_BPF_JEQ_K, audit_arch, 1, 0),
-        op(_BPF_RET_K, _RET_EPERM),  # a 32-bit ABI on a 64-bit kernel has other syscall numbers: refuse
-        op(_BPF_LD_W_ABS, 0),
-        op(_BPF_JGE_K, _X32_SYSCALL_BIT, 0, 1),
-        op(_BPF_RET_K, _RET_EPERM),  # the x32 ABI, same architecture tag
-        op(_BPF_JEQ_K, nr_io_uring_setup, 0, 1),
-        op(_BPF_RET_K, _RET_EPERM),
-        op(_BPF_JEQ_K, nr_socket, 1, 0),
-        op(_BPF_RET_K, _RET_ALLOW),
-        op(_BPF_LD_W_ABS, 16),
-        op(_BPF_JEQ_K, socket.AF_UNIX, 0, 1),
-        op(_BPF_RET_K, _RET_ALLOW),
-        op(_BPF_RET_K, _RET_EPERM),
-    ])
+    return b"".join(
+        [
+            op(_BPF_LD_W_ABS, 4),
+            op(_BPF_JEQ_K, audit_arch, 1, 0),
+            op(_BPF_RET_K, _RET_EPERM),  # a 32-bit ABI on a 64-bit kernel has other syscall numbers: refuse
+            op(_BPF_LD_W_ABS, 0),
+            op(_BPF_JGE_K, _X32_SYSCALL_BIT, 0, 1),
+            op(_BPF_RET_K, _RET_EPERM),  # the x32 ABI, same architecture tag
+            op(_BPF_JEQ_K, nr_io_uring_setup, 0, 1),
+            op(_BPF_RET_K, _RET_EPERM),
+            op(_BPF_JEQ_K, nr_socket, 1, 0),
+            op(_BPF_RET_K, _RET_ALLOW),
+            op(_BPF_LD_W_ABS, 16),
+            op(_BPF_JEQ_K, socket.AF_UNIX, 0, 1),
+            op(_BPF_RET_K, _RET_ALLOW),
+            op(_BPF_RET_K, _RET_EPERM),
+        ]
+    )
 
 
 def _install_netns() -> None:

@@ -92,8 +92,10 @@ class FullText:
                     except LedgerError as error:
                         log.warning("search: %s; falling back to scanning labels", error)
         if self._ledger is None:
-            self._warn(f"search: no full-text index at {self.path} (the store was not written by `kg ingest`); "
-                       "searching scans names and headlines, which slows down as the store grows")
+            self._warn(
+                f"search: no full-text index at {self.path} (the store was not written by `kg ingest`); "
+                "searching scans names and headlines, which slows down as the store grows"
+            )
         return self._ledger
 
     def _warn(self, message: str) -> None:
@@ -105,8 +107,13 @@ class FullText:
         needles = [str(Literal(word.lower())) for word in search_words(text)]
         if not needles:
             return []
-        query = replace_variables(_SCAN, {
-            "kinds": ", ".join(str(Literal(kind)) for kind in kinds or _KINDS),
-            "words": " && ".join(f"CONTAINS(LCASE(STR(?text)), {needle})" for needle in needles),
-            "first": needles[0], "limit": str(int(limit))})
+        query = replace_variables(
+            _SCAN,
+            {
+                "kinds": ", ".join(str(Literal(kind)) for kind in kinds or _KINDS),
+                "words": " && ".join(f"CONTAINS(LCASE(STR(?text)), {needle})" for needle in needles),
+                "first": needles[0],
+                "limit": str(int(limit)),
+            },
+        )
         return [row["resource"]["value"] for row in self.service.select(query, client=client())]

@@ -151,9 +151,18 @@ class QueryService:
             raise ServiceError(503, message) from None
         except PoolError as error:
             raise ServiceError.from_pool(error) from None
-        log.debug("query answered", extra={"fields": {
-            "client": client, "status": reply.status, "ms": round((time.monotonic() - started) * 1000, 1),
-            "bytes": len(body), "query": shorten(text)}})
+        log.debug(
+            "query answered",
+            extra={
+                "fields": {
+                    "client": client,
+                    "status": reply.status,
+                    "ms": round((time.monotonic() - started) * 1000, 1),
+                    "bytes": len(body),
+                    "query": shorten(text),
+                }
+            },
+        )
         if reply.status == 406:
             offered = formats.RESULT_FORMATS if reply.form == formats.RESULTS else formats.GRAPH_FORMATS
             raise ServiceError(406, not_acceptable_message(offered))
@@ -172,8 +181,9 @@ class QueryService:
             refused += REFUSED_ON_REMOTE_STORES
             namespaces = REFUSED_NAMESPACES_ON_REMOTE_STORES
         found = [word for word in refused if sparql_text.mentions_keyword(text, word)]
-        found += [f"{namespace} functions" for namespace in namespaces
-                  if sparql_text.mentions_namespace(text, namespace)]
+        found += [
+            f"{namespace} functions" for namespace in namespaces if sparql_text.mentions_namespace(text, namespace)
+        ]
         if found:
             raise ServiceError(400, f"{', '.join(found)} is not allowed: this endpoint makes no outbound requests")
 
@@ -238,8 +248,12 @@ class QueryService:
             problem = self._probe.problem()
         else:
             problem = None if self.settings.store.is_dir() else f"no store at {self.settings.store}"
-        details = {"generation": self.generation.current(), "store": self.settings.location, "backend": self.backend,
-                   "pool": pool}
+        details = {
+            "generation": self.generation.current(),
+            "store": self.settings.location,
+            "backend": self.backend,
+            "pool": pool,
+        }
         if problem is not None:
             details["problem"] = problem
         return problem is None and bool(pool["workers"]), details

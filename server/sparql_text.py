@@ -148,6 +148,4 @@ def variables(text: str) -> list[str]:
 
 def replace_variables(text: str, replacements: Mapping[str, str]) -> str:
     """Replace each occurrence of the named variables by the given SPARQL term text."""
-    return "".join(
-        replacements.get(value[1:], value) if kind == "var" else value for kind, value in tokens(text)
-    )
+    return "".join(replacements.get(value[1:], value) if kind == "var" else value for kind, value in tokens(text))

@@ -42,6 +42,12 @@ def state() -> KgState:
     return cast(KgApp, current_app).kg
 
 
+def page_number() -> int:
+    """The request's `page` argument: a positive integer, 1 when missing or not one."""
+    asked = request.args.get("page", "1")
+    return int(asked) if asked.isdigit() and int(asked) > 0 else 1
+
+
 def client() -> str:
     """The address the request comes from (waitress rewrites it from X-Forwarded-For for a trusted proxy)."""
     return request.remote_addr or "unknown"

@@ -25,8 +25,14 @@ from fixtures.server_harness import RunningServer, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
@@ -37,12 +43,18 @@ def ensure_chromium() -> Path:
     if CHROMIUM.exists():
         return CHROMIUM
     if not shutil.which("apt-get") or os.geteuid() != 0:
-        pytest.fail(f"{CHROMIUM} is missing and cannot be installed from here: run `apt-get install -y chromium` as root", pytrace=False)
+        pytest.fail(
+            f"{CHROMIUM} is missing and cannot be installed from here: run `apt-get install -y chromium` as root",
+            pytrace=False,
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
         result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
         if result.returncode != 0:
-            pytest.fail(f"`{' '.join(command)}` failed, so the browser tests cannot run:\n{result.stderr[-2000:]}", pytrace=False)
+            pytest.fail(
+                f"`{' '.join(command)}` failed, so the browser tests cannot run:\n{result.stderr[-2000:]}",
+                pytrace=False,
+            )
     if not CHROMIUM.exists():
         pytest.fail(f"apt-get installed chromium but {CHROMIUM} is still missing", pytrace=False)
     return CHROMIUM
@@ -124,7 +136,9 @@ class WatchedPage:
 @pytest.fixture
 def browser_page(chromium, ui_server, request) -> Iterator[WatchedPage]:
     """A fresh browser context on the seeds server; screenshot on failure, then the offline and error checks."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=getattr(request, "param", True))
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, java_script_enabled=getattr(request, "param", True)
+    )
     context.set_default_timeout(10_000)
     watched = WatchedPage(context.new_page(), ui_server.url)
     yield watched

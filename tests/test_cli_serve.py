@@ -30,8 +30,12 @@ def served(tmp_path):
 
 
 def count(base: str) -> int:
-    response = requests.get(base + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
-                            headers={"Accept": "application/sparql-results+json"}, timeout=10)
+    response = requests.get(
+        base + "/sparql",
+        params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=10,
+    )
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
@@ -44,8 +48,16 @@ def test_serve_answers_and_prints_where_to_look(served):
 def test_ingest_while_serving_is_visible_within_five_seconds(served, tmp_path):
     base, store, _, _ = served
     late = tmp_path / "late.jsonl"
-    late.write_text(json.dumps({"id": "late-1", "title": "France and Kenya Sign Two Agreements",
-                                "text": "PARIS – France and Kenya signed two agreements on energy on Monday."}) + "\n")
+    late.write_text(
+        json.dumps(
+            {
+                "id": "late-1",
+                "title": "France and Kenya Sign Two Agreements",
+                "text": "PARIS – France and Kenya signed two agreements on energy on Monday.",
+            }
+        )
+        + "\n"
+    )
     before = count(base)
     result = kg("ingest", "-q", str(late), "--store", str(store))
     assert result.returncode == 0, result.stderr

@@ -65,9 +65,25 @@ def dump(store: Path) -> set[pyoxigraph.Quad]:
 
 
 def start(corpus: Path, store: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kg", "ingest", str(corpus), "--store", str(store),
-                             "--batch-size", str(BATCH), "--processes", "1", "-q"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "ingest",
+            str(corpus),
+            "--store",
+            str(store),
+            "--batch-size",
+            str(BATCH),
+            "--processes",
+            "1",
+            "-q",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def ledger_state(store: Path) -> tuple[int, int] | None:
@@ -96,12 +112,24 @@ class Reader(threading.Thread):
             try:
                 with KnowledgeStore(self.store, read_only=True) as opened:
                     union = {"use_default_graph_as_union": True}
-                    articles = int(next(iter(opened.oxigraph.query(
-                        "SELECT (COUNT(*) AS ?n) { ?a a <https://w3id.org/astana-kg/ontology#Article> }",
-                        **union)))["n"].value)
+                    articles = int(
+                        next(
+                            iter(
+                                opened.oxigraph.query(
+                                    "SELECT (COUNT(*) AS ?n) { ?a a <https://w3id.org/astana-kg/ontology#Article> }",
+                                    **union,
+                                )
+                            )
+                        )["n"].value
+                    )
                     total = next(iter(opened.oxigraph.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **union)))["n"]
-                    distinct = next(iter(opened.oxigraph.query(
-                        "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", **union)))["n"]
+                    distinct = next(
+                        iter(
+                            opened.oxigraph.query(
+                                "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", **union
+                            )
+                        )
+                    )["n"]
             except (StoreError, OSError):
                 time.sleep(0.01)  # not created yet, or files renamed under us by a compaction: open again
                 continue
@@ -131,10 +159,16 @@ def wait_for(process: subprocess.Popen, store: Path, moment: str, timeout: float
     return False
 
 
-@pytest.mark.parametrize(("sig", "moment"), [
-    (signal.SIGKILL, "nlp"), (signal.SIGKILL, "write"), (signal.SIGKILL, "between"),
-    (signal.SIGINT, "write"), (signal.SIGTERM, "write"),
-])
+@pytest.mark.parametrize(
+    ("sig", "moment"),
+    [
+        (signal.SIGKILL, "nlp"),
+        (signal.SIGKILL, "write"),
+        (signal.SIGKILL, "between"),
+        (signal.SIGINT, "write"),
+        (signal.SIGTERM, "write"),
+    ],
+)
 def test_killed_ingest_leaves_whole_batches_and_a_rerun_completes_it(corpus, reference, tmp_path, sig, moment):
     store = tmp_path / "store"
     process = start(corpus, store)
@@ -156,9 +190,25 @@ def test_killed_ingest_leaves_whole_batches_and_a_rerun_completes_it(corpus, ref
         assert ledger_state(store)[1] == 0
     validation = CliRunner().invoke(main, ["validate", "--store", str(store)])
     assert validation.exit_code == 0, validation.output
-    rerun = subprocess.run([sys.executable, "-m", "kg", "ingest", str(corpus), "--store", str(store),
-                            "--batch-size", str(BATCH), "--processes", "1", "-q"],
-                           capture_output=True, text=True, timeout=300)
+    rerun = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "ingest",
+            str(corpus),
+            "--store",
+            str(store),
+            "--batch-size",
+            str(BATCH),
+            "--processes",
+            "1",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert "unchanged" in rerun.stdout
     assert dump(store) == reference

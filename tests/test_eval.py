@@ -11,13 +11,17 @@ from kg.evaluate import GoldAgreement, GoldArticle, Predicted, PredictedAgreemen
 from kg.readers import Article
 
 _ITEM = {
-    "id": "t-1", "title": "Kazakhstan, France Sign Agreements Worth $1.4 Billion",
+    "id": "t-1",
+    "title": "Kazakhstan, France Sign Agreements Worth $1.4 Billion",
     "text": "ASTANA – Kazakh President Kassym-Jomart Tokayev and French President Emmanuel Macron met on Nov. 1. "
-            "Kazakhstan and France signed thirteen agreements worth more than $1.4 billion, "
-            "the World Health Organization (WHO) said.",
-    "published": "2023-11-02", "persons": ["Kassym-Jomart Tokayev", "Emmanuel Macron"],
-    "countries": ["FR", "KZ"], "organizations": ["WHO"],
-    "event_types": ["AgreementSigning", "Meeting"], "bilateral": [["FR", "KZ"]],
+    "Kazakhstan and France signed thirteen agreements worth more than $1.4 billion, "
+    "the World Health Organization (WHO) said.",
+    "published": "2023-11-02",
+    "persons": ["Kassym-Jomart Tokayev", "Emmanuel Macron"],
+    "countries": ["FR", "KZ"],
+    "organizations": ["WHO"],
+    "event_types": ["AgreementSigning", "Meeting"],
+    "bilateral": [["FR", "KZ"]],
     "agreements": [{"parties": ["FR", "KZ"], "count": 13, "value_usd": 1400000000}],
 }
 
@@ -36,8 +40,10 @@ def test_names_match_without_case_diacritics_or_punctuation():
 def test_organisation_matches_by_acronym_and_agreement_needs_count_and_value(tmp_path):
     (gold,) = load_gold(_gold(tmp_path, _ITEM))
     predicted = Predicted(
-        persons={name_key("Kassym-Jomart Tokayev")}, countries={"KZ", "FR", "US"},
-        organizations={"org:1": {"world health organization", "who"}}, event_types={"Meeting"},
+        persons={name_key("Kassym-Jomart Tokayev")},
+        countries={"KZ", "FR", "US"},
+        organizations={"org:1": {"world health organization", "who"}},
+        event_types={"Meeting"},
         bilateral={("FR", "KZ")},
         agreements=[PredictedAgreement(frozenset({"KZ", "FR"}), 12, (Decimal("1.4e9"),))],
     )
@@ -52,8 +58,9 @@ def test_organisation_matches_by_acronym_and_agreement_needs_count_and_value(tmp
 
 def test_value_within_tolerance_counts():
     gold = GoldAgreement(frozenset({"KZ", "FR"}), 13, Decimal("1400000000"))
-    report = score([_fake(gold)], [Predicted(agreements=[
-        PredictedAgreement(frozenset({"KZ", "FR"}), 13, (Decimal("1.4e9"),))])])
+    report = score(
+        [_fake(gold)], [Predicted(agreements=[PredictedAgreement(frozenset({"KZ", "FR"}), 13, (Decimal("1.4e9"),))])]
+    )
     assert report.scores["agreements"].f1 == 1.0
 
 
@@ -73,12 +80,17 @@ def test_evaluate_ingests_and_reads_the_graph_back(tmp_path):
 
 
 _HUB = {
-    "id": "t-2", "title": "Tokayev Receives Credentials of Three Ambassadors",
+    "id": "t-2",
+    "title": "Tokayev Receives Credentials of Three Ambassadors",
     "text": "ASTANA – President Kassym-Jomart Tokayev received the credentials of the newly appointed ambassadors "
-            "of Belgium, Chile and Kenya at the Akorda on Wednesday.",
-    "published": "2024-05-02", "persons": ["Kassym-Jomart Tokayev"], "countries": ["BE", "CL", "KE", "KZ"],
-    "organizations": [], "event_types": ["Meeting"],
-    "bilateral": [["BE", "KZ"], ["CL", "KZ"], ["KE", "KZ"]], "agreements": [],
+    "of Belgium, Chile and Kenya at the Akorda on Wednesday.",
+    "published": "2024-05-02",
+    "persons": ["Kassym-Jomart Tokayev"],
+    "countries": ["BE", "CL", "KE", "KZ"],
+    "organizations": [],
+    "event_types": ["Meeting"],
+    "bilateral": [["BE", "KZ"], ["CL", "KZ"], ["KE", "KZ"]],
+    "agreements": [],
 }
 
 

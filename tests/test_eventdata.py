@@ -41,31 +41,142 @@ from kg.vocab import PREFIXES
 
 TESTS = Path(__file__).parent
 # The GDELT 2.0 Event table, in the codebook's order (GDELT-Event_Codebook-V2.0.pdf).
-GDELT_EVENTS = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate", "Actor1Code", "Actor1Name",
-                "Actor1CountryCode", "Actor1KnownGroupCode", "Actor1EthnicCode", "Actor1Religion1Code",
-                "Actor1Religion2Code", "Actor1Type1Code", "Actor1Type2Code", "Actor1Type3Code", "Actor2Code",
-                "Actor2Name", "Actor2CountryCode", "Actor2KnownGroupCode", "Actor2EthnicCode", "Actor2Religion1Code",
-                "Actor2Religion2Code", "Actor2Type1Code", "Actor2Type2Code", "Actor2Type3Code", "IsRootEvent",
-                "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale", "NumMentions",
-                "NumSources", "NumArticles", "AvgTone", "Actor1Geo_Type", "Actor1Geo_FullName", "Actor1Geo_CountryCode",
-                "Actor1Geo_ADM1Code", "Actor1Geo_ADM2Code", "Actor1Geo_Lat", "Actor1Geo_Long", "Actor1Geo_FeatureID",
-                "Actor2Geo_Type", "Actor2Geo_FullName", "Actor2Geo_CountryCode", "Actor2Geo_ADM1Code",
-                "Actor2Geo_ADM2Code", "Actor2Geo_Lat", "Actor2Geo_Long", "Actor2Geo_FeatureID", "ActionGeo_Type",
-                "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_ADM1Code", "ActionGeo_ADM2Code",
-                "ActionGeo_Lat", "ActionGeo_Long", "ActionGeo_FeatureID", "DATEADDED", "SOURCEURL"]
+GDELT_EVENTS = [
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "MonthYear",
+    "Year",
+    "FractionDate",
+    "Actor1Code",
+    "Actor1Name",
+    "Actor1CountryCode",
+    "Actor1KnownGroupCode",
+    "Actor1EthnicCode",
+    "Actor1Religion1Code",
+    "Actor1Religion2Code",
+    "Actor1Type1Code",
+    "Actor1Type2Code",
+    "Actor1Type3Code",
+    "Actor2Code",
+    "Actor2Name",
+    "Actor2CountryCode",
+    "Actor2KnownGroupCode",
+    "Actor2EthnicCode",
+    "Actor2Religion1Code",
+    "Actor2Religion2Code",
+    "Actor2Type1Code",
+    "Actor2Type2Code",
+    "Actor2Type3Code",
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
+    "Actor1Geo_Type",
+    "Actor1Geo_FullName",
+    "Actor1Geo_CountryCode",
+    "Actor1Geo_ADM1Code",
+    "Actor1Geo_ADM2Code",
+    "Actor1Geo_Lat",
+    "Actor1Geo_Long",
+    "Actor1Geo_FeatureID",
+    "Actor2Geo_Type",
+    "Actor2Geo_FullName",
+    "Actor2Geo_CountryCode",
+    "Actor2Geo_ADM1Code",
+    "Actor2Geo_ADM2Code",
+    "Actor2Geo_Lat",
+    "Actor2Geo_Long",
+    "Actor2Geo_FeatureID",
+    "ActionGeo_Type",
+    "ActionGeo_FullName",
+    "ActionGeo_CountryCode",
+    "ActionGeo_ADM1Code",
+    "ActionGeo_ADM2Code",
+    "ActionGeo_Lat",
+    "ActionGeo_Long",
+    "ActionGeo_FeatureID",
+    "DATEADDED",
+    "SOURCEURL",
+]
 # The GDELT 2.0 Mentions table.
-GDELT_MENTIONS = ["GLOBALEVENTID", "EventTimeDate", "MentionTimeDate", "MentionType", "MentionSourceName",
-                  "MentionIdentifier", "SentenceID", "Actor1CharOffset", "Actor2CharOffset", "ActionCharOffset",
-                  "InRawText", "Confidence", "MentionDocLen", "MentionDocTone", "MentionDocTranslationInfo", "Extras"]
+GDELT_MENTIONS = [
+    "GLOBALEVENTID",
+    "EventTimeDate",
+    "MentionTimeDate",
+    "MentionType",
+    "MentionSourceName",
+    "MentionIdentifier",
+    "SentenceID",
+    "Actor1CharOffset",
+    "Actor2CharOffset",
+    "ActionCharOffset",
+    "InRawText",
+    "Confidence",
+    "MentionDocLen",
+    "MentionDocTone",
+    "MentionDocTranslationInfo",
+    "Extras",
+]
 # ICEWS coded event data (Dataverse doi:10.7910/DVN/28075), header row.
-ICEWS = ["Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text", "CAMEO Code",
-         "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID", "Sentence Number", "Publisher",
-         "City", "District", "Province", "Country", "Latitude", "Longitude"]
+ICEWS = [
+    "Event ID",
+    "Event Date",
+    "Source Name",
+    "Source Sectors",
+    "Source Country",
+    "Event Text",
+    "CAMEO Code",
+    "Intensity",
+    "Target Name",
+    "Target Sectors",
+    "Target Country",
+    "Story ID",
+    "Sentence Number",
+    "Publisher",
+    "City",
+    "District",
+    "Province",
+    "Country",
+    "Latitude",
+    "Longitude",
+]
 # GDELT's advice: read code columns as strings, or "040" becomes 40.
 CODES_AS_TEXT = {name: str for name in GDELT_EVENTS if name.endswith("Code")}
 # CAMEO actor type codes (CAMEO codebook 1.1b3, 3.1.3-3.1.6).
-CAMEO_TYPES = {"COP", "GOV", "INS", "JUD", "MIL", "OPP", "REB", "SEP", "SPY", "UAF", "AGR", "BUS", "CRM", "CVL", "DEV",
-               "EDU", "ELI", "ENV", "HLH", "HRI", "LAB", "LEG", "MED", "REF", "MOD", "RAD"}
+CAMEO_TYPES = {
+    "COP",
+    "GOV",
+    "INS",
+    "JUD",
+    "MIL",
+    "OPP",
+    "REB",
+    "SEP",
+    "SPY",
+    "UAF",
+    "AGR",
+    "BUS",
+    "CRM",
+    "CVL",
+    "DEV",
+    "EDU",
+    "ELI",
+    "ENV",
+    "HLH",
+    "HRI",
+    "LAB",
+    "LEG",
+    "MED",
+    "REF",
+    "MOD",
+    "RAD",
+}
 
 
 def quad_class(root: str) -> int:
@@ -87,9 +198,14 @@ def seeds_dated(tmp_path_factory: pytest.TempPathFactory, pipeline) -> Path:
     """The seeds and the fixture articles read by the real pipeline, each given a publication date and URL."""
     path = tmp_path_factory.mktemp("events-seeds") / "store"
     articles = read_articles([TESTS.parent / "seeds", TESTS / "fixtures" / "articles.jsonl"])
-    dated = [replace(a, published=a.published or dt.date(2023, 11, 1) + dt.timedelta(days=n % 9),
-                     url=a.url or (f"https://seeds.example.org/{n}" if n % 3 else None))
-             for n, a in enumerate(articles)]
+    dated = [
+        replace(
+            a,
+            published=a.published or dt.date(2023, 11, 1) + dt.timedelta(days=n % 9),
+            url=a.url or (f"https://seeds.example.org/{n}" if n % 3 else None),
+        )
+        for n, a in enumerate(articles)
+    ]
     ingest(dated, Settings.build(store=path), pipeline=pipeline)
     return path
 
@@ -118,8 +234,15 @@ def rows(data: bytes) -> list[list[str]]:
 
 def gdelt(store: Path, **filters: str) -> pd.DataFrame:
     data = export(store, "gdelt-events", **filters)
-    return pd.read_csv(io.BytesIO(data), sep="\t", header=None, names=GDELT_EVENTS, dtype=CODES_AS_TEXT,
-                       keep_default_na=False, na_values=[""])
+    return pd.read_csv(
+        io.BytesIO(data),
+        sep="\t",
+        header=None,
+        names=GDELT_EVENTS,
+        dtype=CODES_AS_TEXT,
+        keep_default_na=False,
+        na_values=[""],
+    )
 
 
 def plover(store: Path, **filters: str) -> list[dict]:
@@ -138,9 +261,14 @@ def ties_in_store(store: Path) -> dict[str, dict[str, str]]:
       ?ca akg:isoCode ?a . ?cb akg:isoCode ?b . FILTER(?a < ?b)
       OPTIONAL { ?tie akg:cameoCode ?code } OPTIONAL { ?tie schema:startDate ?start }
       OPTIONAL { ?article schema:datePublished ?published } OPTIONAL { ?article schema:url ?url } }"""
-    return {row["tie"].value: {name: row[name].value for name in ("type", "code", "a", "b", "start", "published",
-                                                                  "url", "article") if row[name] is not None}
-            for row in select(store, query)}
+    return {
+        row["tie"].value: {
+            name: row[name].value
+            for name in ("type", "code", "a", "b", "start", "published", "url", "article")
+            if row[name] is not None
+        }
+        for row in select(store, query)
+    }
 
 
 def expected_day(tie: dict[str, str]) -> dt.date | None:
@@ -229,10 +357,20 @@ def test_counts_add_up_the_reports_of_one_dyad_type_and_day(synthetic):
     ties = ties_in_store(synthetic)
     types = {globaleventid(iri): tie["type"] for iri, tie in ties.items()}
     frame = gdelt(synthetic)
-    mentions = pd.read_csv(io.BytesIO(export(synthetic, "gdelt-mentions")), sep="\t", header=None,
-                           names=GDELT_MENTIONS, keep_default_na=False)
-    source = dict(zip(mentions.GLOBALEVENTID, zip(mentions.MentionIdentifier, mentions.MentionSourceName,
-                                                   strict=True), strict=True))
+    mentions = pd.read_csv(
+        io.BytesIO(export(synthetic, "gdelt-mentions")),
+        sep="\t",
+        header=None,
+        names=GDELT_MENTIONS,
+        keep_default_na=False,
+    )
+    source = dict(
+        zip(
+            mentions.GLOBALEVENTID,
+            zip(mentions.MentionIdentifier, mentions.MentionSourceName, strict=True),
+            strict=True,
+        )
+    )
     groups = defaultdict(list)
     for row in frame.itertuples():
         key = (frozenset((row.Actor1CountryCode, row.Actor2CountryCode)), types[row.GLOBALEVENTID], row.SQLDATE)
@@ -249,8 +387,21 @@ def test_counts_add_up_the_reports_of_one_dyad_type_and_day(synthetic):
 def test_pandas_reads_the_published_columns_with_their_types(store_name, request):
     store = request.getfixturevalue(store_name)
     frame = gdelt(store)
-    integers = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "IsRootEvent", "QuadClass", "NumMentions",
-                "NumSources", "NumArticles", "Actor1Geo_Type", "Actor2Geo_Type", "ActionGeo_Type", "DATEADDED"]
+    integers = [
+        "GLOBALEVENTID",
+        "SQLDATE",
+        "MonthYear",
+        "Year",
+        "IsRootEvent",
+        "QuadClass",
+        "NumMentions",
+        "NumSources",
+        "NumArticles",
+        "Actor1Geo_Type",
+        "Actor2Geo_Type",
+        "ActionGeo_Type",
+        "DATEADDED",
+    ]
     assert {name: str(frame[name].dtype) for name in integers} == dict.fromkeys(integers, "int64")
     floats = ["FractionDate", "GoldsteinScale", "AvgTone", "ActionGeo_Lat", "ActionGeo_Long"]
     assert {name: str(frame[name].dtype) for name in floats} == dict.fromkeys(floats, "float64")
@@ -259,12 +410,24 @@ def test_pandas_reads_the_published_columns_with_their_types(store_name, request
     assert (frame.GLOBALEVENTID < 2**53).all() and frame.GLOBALEVENTID.is_unique
     assert frame.SOURCEURL.str.startswith("http").all()
     mentions = pd.read_csv(io.BytesIO(export(store, "gdelt-mentions")), sep="\t", header=None, names=GDELT_MENTIONS)
-    integers = ["GLOBALEVENTID", "EventTimeDate", "MentionTimeDate", "MentionType", "SentenceID", "Actor1CharOffset",
-                "Actor2CharOffset", "ActionCharOffset", "InRawText", "Confidence", "MentionDocLen"]
+    integers = [
+        "GLOBALEVENTID",
+        "EventTimeDate",
+        "MentionTimeDate",
+        "MentionType",
+        "SentenceID",
+        "Actor1CharOffset",
+        "Actor2CharOffset",
+        "ActionCharOffset",
+        "InRawText",
+        "Confidence",
+        "MentionDocLen",
+    ]
     assert {name: str(mentions[name].dtype) for name in integers} == dict.fromkeys(integers, "int64")
     assert mentions.Confidence.between(0, 100).all() and (mentions.SentenceID >= 1).all()
-    icews = pd.read_csv(io.BytesIO(export(store, "icews")), sep="\t", dtype={"CAMEO Code": str},
-                        parse_dates=["Event Date"])
+    icews = pd.read_csv(
+        io.BytesIO(export(store, "icews")), sep="\t", dtype={"CAMEO Code": str}, parse_dates=["Event Date"]
+    )
     assert list(icews.columns) == ICEWS
     assert str(icews["Event Date"].dtype).startswith("datetime64")
     assert {str(icews[name].dtype) for name in ("Event ID", "Story ID", "Sentence Number")} == {"int64"}
@@ -275,8 +438,10 @@ def test_mentions_point_at_the_evidence_and_the_actors(synthetic):
     """ActionCharOffset is the evidence sentence's start; each actor offset is where PLOVER's entity_text is."""
     query = "SELECT ?article ?h ?b WHERE { ?article a akg:Article ; schema:headline ?h ; schema:articleBody ?b }"
     texts = {row["article"].value: row["h"].value + "\n\n" + row["b"].value for row in select(synthetic, query)}
-    begins = {row["tie"].value: int(row["begin"].value) for row in select(
-        synthetic, "SELECT ?tie ?begin WHERE { ?tie a akg:Tie ; akg:evidence/nif:beginIndex ?begin }")}
+    begins = {
+        row["tie"].value: int(row["begin"].value)
+        for row in select(synthetic, "SELECT ?tie ?begin WHERE { ?tie a akg:Tie ; akg:evidence/nif:beginIndex ?begin }")
+    }
     articles = {iri: tie["article"] for iri, tie in ties_in_store(synthetic).items()}
     mentions = {int(row[0]): row for row in rows(export(synthetic, "gdelt-mentions"))}
     located = 0
@@ -371,8 +536,9 @@ def test_filters_select_exactly_the_matching_rows(synthetic):
     full = gdelt(synthetic)
     types = {globaleventid(iri): tie["type"] for iri, tie in ties_in_store(synthetic).items()}
     by_country = gdelt(synthetic, country="KZ")
-    assert set(by_country.GLOBALEVENTID) == set(full.GLOBALEVENTID[(full.Actor1CountryCode == "KAZ")
-                                                                   | (full.Actor2CountryCode == "KAZ")])
+    assert set(by_country.GLOBALEVENTID) == set(
+        full.GLOBALEVENTID[(full.Actor1CountryCode == "KAZ") | (full.Actor2CountryCode == "KAZ")]
+    )
     by_type = gdelt(synthetic, type="Visit")
     assert set(by_type.GLOBALEVENTID) == {n for n in full.GLOBALEVENTID if types[n] == "Visit"}
     by_dates = gdelt(synthetic, since="2023-03-01", until="2023-03-31")
@@ -382,17 +548,22 @@ def test_filters_select_exactly_the_matching_rows(synthetic):
     merged = by_dates.merge(full, on="GLOBALEVENTID", suffixes=("", "_full"))
     assert (merged.NumArticles == merged.NumArticles_full).all()
     all_filters = gdelt(synthetic, country="kz", type="Meeting", since="2023-01-01", until="2023-06-30")
-    assert set(all_filters.GLOBALEVENTID) == (set(by_country.GLOBALEVENTID) & {n for n in full.GLOBALEVENTID
-                                              if types[n] == "Meeting"}
-                                              & set(full.GLOBALEVENTID[full.SQLDATE.between(20230101, 20230630)]))
+    assert set(all_filters.GLOBALEVENTID) == (
+        set(by_country.GLOBALEVENTID)
+        & {n for n in full.GLOBALEVENTID if types[n] == "Meeting"}
+        & set(full.GLOBALEVENTID[full.SQLDATE.between(20230101, 20230630)])
+    )
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--country", "Kazakhstan"], "country must be"),
-    (["--since", "2023-02-30"], "since must be a date"),
-    (["--since", "2023-05-01", "--until", "2023-04-01"], "is after until"),
-    (["--type", "Wedding"], "type must be one of"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--country", "Kazakhstan"], "country must be"),
+        (["--since", "2023-02-30"], "since must be a date"),
+        (["--since", "2023-05-01", "--until", "2023-04-01"], "is after until"),
+        (["--type", "Wedding"], "type must be one of"),
+    ],
+)
 def test_bad_filters_are_usage_errors(synthetic, args, message):
     result = CliRunner().invoke(main, ["export", "--store", str(synthetic), "--format", "icews", *args])
     assert result.exit_code == 2 and message in result.output
@@ -428,8 +599,12 @@ def test_the_readme_loads_each_file_with_pandas(synthetic, tmp_path, monkeypatch
     readme = (TESTS.parent / "README.md").read_text()
     code = readme.split("Loading each file with the published column lists:", 1)[1].split("```python\n", 1)[1]
     code = code.split("```", 1)[0]
-    for name, layout in (("events.tsv", "gdelt-events"), ("mentions.tsv", "gdelt-mentions"),
-                         ("icews.tsv", "icews"), ("plover.jsonl", "plover")):
+    for name, layout in (
+        ("events.tsv", "gdelt-events"),
+        ("mentions.tsv", "gdelt-mentions"),
+        ("icews.tsv", "icews"),
+        ("plover.jsonl", "plover"),
+    ):
         (tmp_path / name).write_bytes(export(synthetic, layout))
     monkeypatch.chdir(tmp_path)
     loaded: dict = {}
@@ -451,8 +626,9 @@ def test_code_tables_cover_the_gazetteer_and_agree_with_each_other():
         assert re.fullmatch(r"[A-Z]{3}", country.cameo) and re.fullmatch(r"[A-Z]{3}", country.plover)
         assert country.cameo == gazetteer[iso2].iso3 or iso2 == "XK"  # CAMEO: ISO alpha-3, Kosovo KSV
         assert re.fullmatch(r"([A-Z]{2})?", country.fips)
-    assert len({c.fips for c in codes.countries.values() if c.fips}) == sum(1 for c in codes.countries.values()
-                                                                             if c.fips)  # FIPS codes are unique
+    assert len({c.fips for c in codes.countries.values() if c.fips}) == sum(
+        1 for c in codes.countries.values() if c.fips
+    )  # FIPS codes are unique
     assert set(codes.plover) <= set(codes.cameo_labels)  # PLOVER's table maps CAMEO codes only
     assert {event for event, _modes, _contexts in codes.plover.values()} == set(codes.plover_quads)
     assert len(codes.plover_quads) == 16

@@ -62,15 +62,18 @@ def test_whole_exports_match_too(server, store):
     assert body == cli_export(store, "gdelt-events") and body.count(b"\n") > 100
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("country=XX", "country must be"),
-    ('country=KZ%22%20%7D%20DROP%20ALL%20%23', "country must be"),
-    ("since=2023-02-30", "since must be a date"),
-    ("since=20230201", "since must be a date"),
-    ("since=2023-05-01&until=2023-04-01", "is after until"),
-    ("type=Wedding", "type must be one of"),
-    ("partner=FR", "unknown parameter 'partner'"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("country=XX", "country must be"),
+        ("country=KZ%22%20%7D%20DROP%20ALL%20%23", "country must be"),
+        ("since=2023-02-30", "since must be a date"),
+        ("since=20230201", "since must be a date"),
+        ("since=2023-05-01&until=2023-04-01", "is after until"),
+        ("type=Wedding", "type must be one of"),
+        ("partner=FR", "unknown parameter 'partner'"),
+    ],
+)
 def test_bad_parameters_are_400(server, query, message):
     response = requests.get(f"{server.url}/export/events.icews?{query}", timeout=30)
     assert response.status_code == 400
@@ -95,11 +98,15 @@ def test_concurrent_exports_and_queries(server, store):
     """
     expected = cli_export(store, "plover", type="Meeting")
     with ThreadPoolExecutor(3) as pool:
-        exports = [pool.submit(lambda n=n: session(n).get(f"{server.url}/export/events.plover",
-                                                          params={"type": "Meeting"}, timeout=60).content)
-                   for n in (2, 3)]
-        canned = pool.submit(lambda: requests.get(f"{server.url}/api/countries", params={"format": "json"},
-                                                  timeout=60))
+        exports = [
+            pool.submit(
+                lambda n=n: (
+                    session(n).get(f"{server.url}/export/events.plover", params={"type": "Meeting"}, timeout=60).content
+                )
+            )
+            for n in (2, 3)
+        ]
+        canned = pool.submit(lambda: requests.get(f"{server.url}/api/countries", params={"format": "json"}, timeout=60))
         assert [future.result() for future in exports] == [expected, expected]
         assert canned.result().status_code == 200
 
@@ -111,8 +118,9 @@ def test_pages_about_ties_link_the_four_layouts_with_their_filters(server):
     assert all("country=KZ" in link and "type=Visit" in link for link in links)
     for link in links:
         assert requests.get(server.url + link.replace("&amp;", "&"), timeout=60).status_code == 200
-    canned = requests.get(f"{server.url}/api/bilateral-ties", params={"country": "FR"},
-                          headers={"Accept": "text/html"}, timeout=60).text
+    canned = requests.get(
+        f"{server.url}/api/bilateral-ties", params={"country": "FR"}, headers={"Accept": "text/html"}, timeout=60
+    ).text
     assert len(re.findall(r'href="/export/events\.[a-z]+\?country=FR"', canned)) == 4
     other = requests.get(f"{server.url}/api/top-entities", headers={"Accept": "text/html"}, timeout=60).text
     assert "/export/events." not in other

@@ -17,8 +17,9 @@ RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "nq": "nquads", "tr
 
 def store_statements(path, keep_graphs: bool) -> set:
     with KnowledgeStore(path, read_only=True) as store:
-        data = pyoxigraph.serialize(store.oxigraph.quads_for_pattern(None, None, None, None),
-                                    format=pyoxigraph.RdfFormat.N_QUADS)
+        data = pyoxigraph.serialize(
+            store.oxigraph.quads_for_pattern(None, None, None, None), format=pyoxigraph.RdfFormat.N_QUADS
+        )
     dataset = rdflib.Dataset()
     dataset.parse(data=data, format="nquads")
     return {(s, p, o, g) if keep_graphs else (s, p, o) for s, p, o, g in dataset.quads()}
@@ -61,11 +62,17 @@ def test_violations_fail_with_a_readable_report(store_path):
     country = pyoxigraph.NamedNode("https://w3id.org/astana-kg/resource/country/XX")
     akg = "https://w3id.org/astana-kg/ontology#"
     with KnowledgeStore(store_path) as store:
-        store.oxigraph.extend([
-            pyoxigraph.Quad(country, pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                            pyoxigraph.NamedNode(akg + "Country"), graph),
-            pyoxigraph.Quad(country, pyoxigraph.NamedNode(akg + "isoCode"), pyoxigraph.Literal("xx"), graph),
-        ])
+        store.oxigraph.extend(
+            [
+                pyoxigraph.Quad(
+                    country,
+                    pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                    pyoxigraph.NamedNode(akg + "Country"),
+                    graph,
+                ),
+                pyoxigraph.Quad(country, pyoxigraph.NamedNode(akg + "isoCode"), pyoxigraph.Literal("xx"), graph),
+            ]
+        )
     result = CliRunner().invoke(main, ["validate", "--store", str(store_path)])
     assert result.exit_code == 1
     assert "Constraint Violation" in result.output
@@ -86,13 +93,16 @@ def test_query_formats(seeds_store):
 def test_query_reads_the_graphs_its_from_clause_names(seeds_store):
     """FROM chooses the dataset, as on the endpoint: an absent graph is empty, an article graph holds only its
     own facts; without FROM the default graph is the union (a FROM inside a string is not a clause)."""
+
     def count(query: str) -> int:
         result = CliRunner().invoke(main, ["query", query, "--store", str(seeds_store), "--format", "csv"])
         assert result.exit_code == 0, result.output
         return int(result.output.split()[1])
 
     graph = "SELECT ?g WHERE { GRAPH ?g { ?g a akg:Article } } ORDER BY ?g LIMIT 1"
-    article = CliRunner().invoke(main, ["query", graph, "--store", str(seeds_store), "--format", "csv"]).output.split()[1]
+    article = (
+        CliRunner().invoke(main, ["query", graph, "--store", str(seeds_store), "--format", "csv"]).output.split()[1]
+    )
     everything = count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert count("SELECT (COUNT(*) AS ?n) FROM <https://example.org/no-such-graph> WHERE { ?s ?p ?o }") == 0
     one = count(f"SELECT (COUNT(*) AS ?n) FROM <{article}> WHERE {{ ?s ?p ?o }}")

@@ -4,11 +4,14 @@ from kg.extract.spans import acronym_definitions
 
 def test_acronym_definition_drops_role_possessive_and_previous_sentence():
     assert acronym_definitions("Chief Justice of the Astana International Financial Centre (AIFC) Court") == {
-        "AIFC": "Astana International Financial Centre"}
+        "AIFC": "Astana International Financial Centre"
+    }
     assert acronym_definitions("Spain's State Meteorological Agency (AEMET) said") == {
-        "AEMET": "State Meteorological Agency"}
+        "AEMET": "State Meteorological Agency"
+    }
     assert acronym_definitions("Ganjar Pranowo. The General Elections Commission (KPU) will") == {
-        "KPU": "General Elections Commission"}
+        "KPU": "General Elections Commission"
+    }
     assert acronym_definitions("the Bank of China (BOC)") == {"BOC": "Bank of China"}
 
 

@@ -49,19 +49,23 @@ def test_the_direct_object_of_a_visit_is_its_destination(read):
 def test_a_hub_meets_each_counterpart_and_a_place_or_topic_is_none(read):
     _actors, triggers, mentions, finder = read(
         "Uzbek Foreign Minister Bakhtiyor Saidov held talks with the foreign ministers of Canada, Egypt and "
-        "Malaysia on relations with Russia in New York.")
+        "Malaysia on relations with Russia in New York."
+    )
     assert finder.meeting_sides(triggers["Meeting"], mentions) == [Sides(("UZ",), ("CA", "EG", "MY"))]
 
 
 def test_receiving_goes_from_the_guests_to_the_host(read):
-    _, triggers, mentions, finder = read("President Kassym-Jomart Tokayev received the credentials of the "
-                                         "ambassadors of Belgium and Chile.")
+    _, triggers, mentions, finder = read(
+        "President Kassym-Jomart Tokayev received the credentials of the ambassadors of Belgium and Chile."
+    )
     assert finder.meeting_sides(triggers["Meeting"], mentions) == [Sides(("BE", "CL"), ("KZ",), True)]
 
 
 def test_presenting_credentials_goes_from_the_ambassadors_to_the_receiver(read):
-    _, triggers, mentions, finder = read("The newly appointed ambassador of Egypt presented his credentials to "
-                                         "President Kassym-Jomart Tokayev on Thursday.")
+    _, triggers, mentions, finder = read(
+        "The newly appointed ambassador of Egypt presented his credentials to "
+        "President Kassym-Jomart Tokayev on Thursday."
+    )
     assert finder.meeting_sides(triggers["Meeting"], mentions) == [Sides(("EG",), ("KZ",), True)]
 
 
@@ -73,8 +77,9 @@ def test_visitors_go_to_the_destination_or_where_they_arrived(read):
 
 
 def test_aid_goes_from_each_donor_to_each_recipient(read):
-    actors, _, mentions, _ = read("Neighbouring Kazakhstan and Uzbekistan have sent aid convoys with food to "
-                                  "Kabul and to Pakistan.")
+    actors, _, mentions, _ = read(
+        "Neighbouring Kazakhstan and Uzbekistan have sent aid convoys with food to Kabul and to Pakistan."
+    )
     sides = aid_sides(actors, mentions)
     assert set(sides.sources) == {"KZ", "UZ"} and set(sides.targets) == {"AF", "PK"} and sides.directed
 
@@ -92,8 +97,9 @@ def test_imports_go_from_the_goods_country_to_the_buyer(read):
 
 
 def test_trading_partners_each_trade_with_the_reporting_country(read):
-    actors, _, mentions, finder = read("China remained Kazakhstan's largest trading partner with $18.9 "
-                                       "billion, followed by Russia with $17.1 billion.")
+    actors, _, mentions, finder = read(
+        "China remained Kazakhstan's largest trading partner with $18.9 billion, followed by Russia with $17.1 billion."
+    )
     trigger = finder.partner_trigger(actors.sentence)
     sides, owner = finder.trade_sides(trigger, actors, mentions, None)
     assert sides == [Sides(("KZ",), ("CN", "RU"))] and owner == "KZ"
@@ -108,8 +114,7 @@ def test_a_gathering_belongs_to_two_countries_only_by_its_name(read):
 
 def test_the_two_sides_are_the_pair_last_seen_acting_together(read):
     discourse = Discourse()
-    first, *_ = read("Kazakh President Kassym-Jomart Tokayev held talks with Kyrgyz President Sadyr Japarov in "
-                     "Astana.")
+    first, *_ = read("Kazakh President Kassym-Jomart Tokayev held talks with Kyrgyz President Sadyr Japarov in Astana.")
     discourse.complete(first, ["Meeting"], bloc_summit=False)
     later, *_ = read("After the talks, the two sides signed 15 documents.")
     assert later.countries == []
@@ -118,6 +123,7 @@ def test_the_two_sides_are_the_pair_last_seen_acting_together(read):
 
 
 def test_being_received_goes_from_the_guest_to_the_host(read):
-    _, triggers, mentions, finder = read("Russian President Vladimir Putin was received by North Korean leader "
-                                         "Kim Jong Un in Pyongyang on Wednesday.")
+    _, triggers, mentions, finder = read(
+        "Russian President Vladimir Putin was received by North Korean leader Kim Jong Un in Pyongyang on Wednesday."
+    )
     assert finder.meeting_sides(triggers["Meeting"], mentions) == [Sides(("RU",), ("KP",), True)]

@@ -53,7 +53,9 @@ def test_among_ties_every_pair_of_a_small_group_and_none_of_a_large_one():
 
 def test_event_dyads_prefer_sides_then_a_lone_pair():
     assert event_dyads("Meeting", ["KZ", "FR", "DE"], [Sides(("KZ",), ("FR", "DE"))]) == [
-        Dyad("FR", "KZ"), Dyad("DE", "KZ")]
+        Dyad("FR", "KZ"),
+        Dyad("DE", "KZ"),
+    ]
     assert event_dyads("Meeting", ["KZ", "FR"], []) == [Dyad("FR", "KZ")]
     assert event_dyads("Meeting", ["KZ", "FR", "DE"], []) == []
 
@@ -94,7 +96,10 @@ def test_ties_come_from_events_then_agreements_and_a_signing_hands_its_tie_to_it
         Reported(_event("AgreementSigning", ["KZ", "FR"]), [Dyad("FR", "KZ")]),  # announced: no agreement yet
     ]
     assert ties(reported, [Agreement(parties=["KZ", "FR"])]) == [
-        Tie("FR", "KZ", False, event=0), Tie("FR", "KZ", False, event=2), Tie("FR", "KZ", False, agreement=0)]
+        Tie("FR", "KZ", False, event=0),
+        Tie("FR", "KZ", False, event=2),
+        Tie("FR", "KZ", False, agreement=0),
+    ]
 
 
 @given(sources=st.lists(CODES, max_size=4), targets=st.lists(CODES, max_size=4), directed=st.booleans())

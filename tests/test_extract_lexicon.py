@@ -16,9 +16,14 @@ from kg.vocab import EVENT_TYPES
 EXTRACT = Path(lexicon.__file__).parent
 #: Strings rules may still write inline: parser labels, event types, mention kinds, Event fields, punctuation
 #: and the closed-class grammar words a rule reads a phrase with ("of", "to", "'s").
-_GRAMMAR = (set(GLOSSARY) | set(EVENT_TYPES) | {f.name for f in dataclasses.fields(Event)}
-            | {"country", "demonym", "city", "m", "b"} | set(",.;:()-–&")
-            | {"of", "for", "and", "on", "the", "a", "an", "to", "at", "in", "with", "'s", "’s"})
+_GRAMMAR = (
+    set(GLOSSARY)
+    | set(EVENT_TYPES)
+    | {f.name for f in dataclasses.fields(Event)}
+    | {"country", "demonym", "city", "m", "b"}
+    | set(",.;:()-–&")
+    | {"of", "for", "and", "on", "the", "a", "an", "to", "at", "in", "with", "'s", "’s"}
+)
 
 
 def _inline_lists(path: Path) -> list[tuple[int, list[str]]]:
@@ -29,16 +34,23 @@ def _inline_lists(path: Path) -> list[tuple[int, list[str]]]:
             strings = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
             if len(strings) >= 2:
                 found.append((node.lineno, strings))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" and (
-                isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "split"
+            and (isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str))
+        ):
             found.append((node.lineno, node.func.value.value.split()))
     return found
 
 
 @pytest.mark.parametrize("module", sorted(p.name for p in EXTRACT.glob("*.py") if p.name != "lexicon.py"))
 def test_no_word_list_outside_the_lexicon(module):
-    lists = [(line, words) for line, words in _inline_lists(EXTRACT / module)
-             if not set(words) <= _GRAMMAR and not all(w.isdigit() for w in words)]
+    lists = [
+        (line, words)
+        for line, words in _inline_lists(EXTRACT / module)
+        if not set(words) <= _GRAMMAR and not all(w.isdigit() for w in words)
+    ]
     assert not lists, f"{module}: word lists belong in kg.extract.lexicon: {lists}"
 
 
@@ -52,8 +64,16 @@ def test_derived_lists_stay_inside_the_lists_they_narrow():
 
 def test_every_trigger_rule_names_a_trigger():
     triggers = set(lexicon.TRIGGERS)
-    for name in ("WEAK_TRIGGERS", "OBJECT_TRIGGERS", "NEED_AMOUNT", "HEADLINE_ONLY", "PAIR_TRIGGERS",
-                 "SELLING_LEMMAS", "BUYING_LEMMAS", "SIGNING_TRIGGERS"):
+    for name in (
+        "WEAK_TRIGGERS",
+        "OBJECT_TRIGGERS",
+        "NEED_AMOUNT",
+        "HEADLINE_ONLY",
+        "PAIR_TRIGGERS",
+        "SELLING_LEMMAS",
+        "BUYING_LEMMAS",
+        "SIGNING_TRIGGERS",
+    ):
         assert set(getattr(lexicon, name)) <= triggers, name
     assert set(lexicon.TRIGGERS.values()) <= set(EVENT_TYPES)
 

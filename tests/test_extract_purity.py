@@ -12,12 +12,17 @@ from kg.extract import Extractor
 from kg.readers import Article
 from kg.text import prepare
 
-_FIRST = Article(title="Farm exports", source="test:1",
-                 text="ASTANA – Kazakh Deputy Agriculture Minister Daniyar Kuanyshbekov met Mongolian officials on "
-                      "Monday.")
-_SECOND = Article(title="Grain harvest", source="test:2",
-                  text="ASTANA – Kuanyshbekov said on Tuesday that the harvest would reach 20 million tonnes, and "
-                       "Kazakhstan and Mongolia signed a grain agreement.")
+_FIRST = Article(
+    title="Farm exports",
+    source="test:1",
+    text="ASTANA – Kazakh Deputy Agriculture Minister Daniyar Kuanyshbekov met Mongolian officials on Monday.",
+)
+_SECOND = Article(
+    title="Grain harvest",
+    source="test:2",
+    text="ASTANA – Kuanyshbekov said on Tuesday that the harvest would reach 20 million tonnes, and "
+    "Kazakhstan and Mongolia signed a grain agreement.",
+)
 
 
 def _extract(extractor: Extractor, pipeline, article: Article):

@@ -34,8 +34,10 @@ def test_person_country_never_comes_from_the_publisher(extract):
 
 
 def test_title_stripped_and_surname_resolved(extract):
-    ex = extract("President Mirziyoyev Opens Forum",
-                 "TASHKENT – President Shavkat Mirziyoyev opened the forum. Mirziyoyev said reforms would continue.")
+    ex = extract(
+        "President Mirziyoyev Opens Forum",
+        "TASHKENT – President Shavkat Mirziyoyev opened the forum. Mirziyoyev said reforms would continue.",
+    )
     assert [p.name for p in ex.persons.values()] == ["Shavkat Mirziyoyev"]
 
 
@@ -45,11 +47,14 @@ def test_place_named_surname_is_a_person(extract):
 
 
 # -- demonyms and aliases ---------------------------------------------------------
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("French and Kazakh officials met in Astana.", {"FR", "KZ"}),
-    ("Türkiye and the UAE signed a deal with the U.S. on Monday.", {"TR", "AE", "US"}),
-    ("The Palestinian delegation arrived from Seoul.", {"PS", "KR"}),
-])
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("French and Kazakh officials met in Astana.", {"FR", "KZ"}),
+        ("Türkiye and the UAE signed a deal with the U.S. on Monday.", {"TR", "AE", "US"}),
+        ("The Palestinian delegation arrived from Seoul.", {"PS", "KR"}),
+    ],
+)
 def test_countries_from_names_aliases_demonyms_and_cities(extract, sentence, expected):
     assert set(extract("News", sentence).countries) == expected
 
@@ -110,14 +115,17 @@ def test_signing_with_count_and_value(extract):
     assert signing.cameo == "057" and signing.goldstein == 8.0
 
 
-@pytest.mark.parametrize(("event_type", "kwargs", "code"), [
-    ("Meeting", {"intended": False}, "040"),
-    ("Meeting", {"intended": False, "by_phone": True}, "041"),
-    ("Visit", {"intended": True}, "036"),
-    ("Aid", {"intended": False, "humanitarian": True}, "073"),
-    ("Trade", {"intended": False}, "061"),
-    ("Election", {"intended": False}, None),
-])
+@pytest.mark.parametrize(
+    ("event_type", "kwargs", "code"),
+    [
+        ("Meeting", {"intended": False}, "040"),
+        ("Meeting", {"intended": False, "by_phone": True}, "041"),
+        ("Visit", {"intended": True}, "036"),
+        ("Aid", {"intended": False, "humanitarian": True}, "073"),
+        ("Trade", {"intended": False}, "061"),
+        ("Election", {"intended": False}, None),
+    ],
+)
 def test_cameo_codes(event_type, kwargs, code):
     assert cameo_code(event_type, **kwargs) == code
 
@@ -132,9 +140,11 @@ _SENTENCES = [
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sentences=st.lists(st.sampled_from(_SENTENCES), min_size=1, max_size=3),
-       filler=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30),
-       dateline=st.sampled_from(["", "ASTANA – ", "BEIJING, Nov. 7 (Xinhua) -- "]))
+@given(
+    sentences=st.lists(st.sampled_from(_SENTENCES), min_size=1, max_size=3),
+    filler=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30),
+    dateline=st.sampled_from(["", "ASTANA – ", "BEIJING, Nov. 7 (Xinhua) -- "]),
+)
 def test_provenance_offsets_round_trip(extract, sentences, filler, dateline):
     text = dateline + f" {filler.strip()} ".join(sentences)
     ex = extract(filler.strip() or "Headline", text)

@@ -77,8 +77,9 @@ CASES = {
 
 def _article(key: str) -> Article:
     title, text, _ = CASES[key]
-    return Article(title=title, text=text, source="test:ties", id=f"ties-{key.replace(' ', '-')}",
-                   published=dt.date(2024, 6, 1))
+    return Article(
+        title=title, text=text, source="test:ties", id=f"ties-{key.replace(' ', '-')}", published=dt.date(2024, 6, 1)
+    )
 
 
 @pytest.mark.parametrize("key", sorted(CASES))
@@ -112,10 +113,16 @@ def test_visit_and_aid_carry_the_same_direction_as_their_participant_roles(extra
 
 
 def test_a_trilateral_agreement_ties_every_pair_and_its_signing_adds_none(extract):
-    ex = extract("Railway Deal", "Kyrgyzstan, China and Uzbekistan signed an agreement on the construction of a "
-                 "railway on June 6.", dt.date(2024, 6, 7))
+    ex = extract(
+        "Railway Deal",
+        "Kyrgyzstan, China and Uzbekistan signed an agreement on the construction of a railway on June 6.",
+        dt.date(2024, 6, 7),
+    )
     assert {(t.source, t.target, t.directed) for t in ex.ties} == {
-        ("CN", "KG", False), ("CN", "UZ", False), ("KG", "UZ", False)}
+        ("CN", "KG", False),
+        ("CN", "UZ", False),
+        ("KG", "UZ", False),
+    }
     assert all(t.agreement == 0 and t.event is None for t in ex.ties)
 
 
@@ -137,8 +144,10 @@ _TIES = """SELECT ?g ?tie (COUNT(DISTINCT ?country) AS ?between) (COUNT(DISTINCT
 def _rows(store: KnowledgeStore, query: str) -> list[dict]:
     results = store.oxigraph.query(query, prefixes=PREFIXES)
     names = [v.value for v in results.variables]
-    return [{name: (term.value if term is not None else None) for name, term in zip(names, row, strict=True)}
-            for row in results]
+    return [
+        {name: (term.value if term is not None else None) for name, term in zip(names, row, strict=True)}
+        for row in results
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -155,40 +164,67 @@ def test_ties_read_back_with_sparql_keep_the_contract(tie_store):
         for tie in ties:
             assert tie["between"] == "2" and tie["owners"] == "1" and tie["types"] == "1", tie
         # the tie's event or agreement is reported by the same article, and the tie type is its class
-        classes = {(row["g"], row["x"]): row["class"] for row in _rows(store, """
-            SELECT ?g ?x ?class { GRAPH ?g { ?g akg:reports ?x . ?x a ?class } }""")}
+        classes = {
+            (row["g"], row["x"]): row["class"]
+            for row in _rows(
+                store,
+                """
+            SELECT ?g ?x ?class { GRAPH ?g { ?g akg:reports ?x . ?x a ?class } }""",
+            )
+        }
         for tie in ties:
             cls = classes[(tie["g"], tie["of"])]
             assert cls == AKG + tie["tieType"], tie
         # a direction is a source and a target among the two countries, or neither
-        for row in _rows(store, """SELECT ?tie (COUNT(DISTINCT ?s) AS ?sources) (COUNT(DISTINCT ?t) AS ?targets)
+        for row in _rows(
+            store,
+            """SELECT ?tie (COUNT(DISTINCT ?s) AS ?sources) (COUNT(DISTINCT ?t) AS ?targets)
                                    { GRAPH ?g { ?tie a akg:Tie OPTIONAL { ?tie akg:source ?s }
-                                                OPTIONAL { ?tie akg:target ?t } } } GROUP BY ?tie"""):
+                                                OPTIONAL { ?tie akg:target ?t } } } GROUP BY ?tie""",
+        ):
             assert (row["sources"], row["targets"]) in (("0", "0"), ("1", "1")), row
-        assert not _rows(store, """SELECT ?tie { GRAPH ?g { ?tie akg:source|akg:target ?c
-                                                            FILTER NOT EXISTS { ?tie akg:between ?c } } }""")
+        assert not _rows(
+            store,
+            """SELECT ?tie { GRAPH ?g { ?tie akg:source|akg:target ?c
+                                                            FILTER NOT EXISTS { ?tie akg:between ?c } } }""",
+        )
         # the evidence is the event's own evidence string, described once, by the event
-        assert not _rows(store, """SELECT ?tie { GRAPH ?g { ?tie a akg:Tie ; akg:evidence ?e ; akg:tieOf ?x .
-                                    FILTER NOT EXISTS { ?x akg:evidence ?e } } }""")
-        assert not _rows(store, """SELECT ?tie { GRAPH ?g { ?tie a akg:Tie ; ?p ?o .
-                                                            FILTER(STRSTARTS(STR(?p), STR(nif:))) } }""")
+        assert not _rows(
+            store,
+            """SELECT ?tie { GRAPH ?g { ?tie a akg:Tie ; akg:evidence ?e ; akg:tieOf ?x .
+                                    FILTER NOT EXISTS { ?x akg:evidence ?e } } }""",
+        )
+        assert not _rows(
+            store,
+            """SELECT ?tie { GRAPH ?g { ?tie a akg:Tie ; ?p ?o .
+                                                            FILTER(STRSTARTS(STR(?p), STR(nif:))) } }""",
+        )
 
 
 def test_directed_ties_in_the_store_go_from_source_to_target(tie_store):
     with KnowledgeStore(tie_store, read_only=True) as store:
-        found = {(row["s"].rsplit("/", 1)[1], row["t"].rsplit("/", 1)[1]) for row in _rows(store, """
-            SELECT ?s ?t { GRAPH ?g { ?tie a akg:Tie ; akg:source ?s ; akg:target ?t } }""")}
+        found = {
+            (row["s"].rsplit("/", 1)[1], row["t"].rsplit("/", 1)[1])
+            for row in _rows(
+                store,
+                """
+            SELECT ?s ?t { GRAPH ?g { ?tie a akg:Tie ; akg:source ?s ; akg:target ?t } }""",
+            )
+        }
     expected = {(s, t) for _, _, ties in CASES.values() for s, t, directed in ties if directed}
     assert found == expected
 
 
 def test_a_tie_takes_its_events_date_cameo_code_and_goldstein_score(tie_store):
     with KnowledgeStore(tie_store, read_only=True) as store:
-        rows = _rows(store, """SELECT ?tie ?date ?cameo ?score ?eDate ?eCameo ?eScore { GRAPH ?g {
+        rows = _rows(
+            store,
+            """SELECT ?tie ?date ?cameo ?score ?eDate ?eCameo ?eScore { GRAPH ?g {
                                    ?tie a akg:Tie ; akg:tieOf ?x .
                                    OPTIONAL { ?tie schema:startDate ?date } OPTIONAL { ?x schema:startDate ?eDate }
                                    OPTIONAL { ?tie akg:cameoCode ?cameo } OPTIONAL { ?x akg:cameoCode ?eCameo }
-                                   OPTIONAL { ?tie akg:goldstein ?score } OPTIONAL { ?x akg:goldstein ?eScore } } }""")
+                                   OPTIONAL { ?tie akg:goldstein ?score } OPTIONAL { ?x akg:goldstein ?eScore } } }""",
+        )
     assert rows
     for row in rows:
         assert (row["date"], row["cameo"], row["score"]) == (row["eDate"], row["eCameo"], row["eScore"]), row

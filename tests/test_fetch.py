@@ -20,8 +20,11 @@ def fetcher(**given: object) -> Fetcher:
 @pytest.fixture
 def site():
     with Site() as site:
-        site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n\nUser-agent: astana-kg\nDisallow: /no-kg/\n"
-                                "Crawl-delay: 1\n", content_type="text/plain")
+        site.add(
+            "/robots.txt",
+            "User-agent: *\nDisallow: /private/\n\nUser-agent: astana-kg\nDisallow: /no-kg/\nCrawl-delay: 1\n",
+            content_type="text/plain",
+        )
         site.add("/a", "<html><body><p>hello</p></body></html>")
         yield site
 
@@ -36,8 +39,7 @@ def fails(call, reason: str) -> FetchError:
 def test_loopback_is_refused_unless_allowed_and_nothing_is_sent(site):
     error = fails(lambda: fetcher(allow_private=False).get(site.url("/a")), "private address")
     assert "127.0.0.1 (loopback)" in error.detail and "--allow-private" in error.detail
-    fails(lambda: fetcher(allow_private=False).get(site.url("/a").replace("127.0.0.1", "localhost")),
-          "private address")
+    fails(lambda: fetcher(allow_private=False).get(site.url("/a").replace("127.0.0.1", "localhost")), "private address")
     assert site.requests == []
     assert fetcher().get(site.url("/a")).status == 200
 
@@ -47,10 +49,14 @@ def test_every_redirect_hop_is_checked(site):
     site.redirect("/to-file", "file:///etc/passwd")
     site.redirect("/to-nowhere", f"http://0.0.0.0:{port}/a")  # never a host address, even with --allow-private
     site.redirect("/to-private", "/no-kg/x")  # our group in robots.txt disallows /no-kg/
-    assert "after a redirect to file:///etc/passwd" in fails(lambda: fetcher().get(site.url("/to-file")),
-                                                             "not http(s): file").detail
-    assert "0.0.0.0 (not a host address)" in fails(lambda: fetcher().get(site.url("/to-nowhere")),
-                                                   "private address").detail
+    assert (
+        "after a redirect to file:///etc/passwd"
+        in fails(lambda: fetcher().get(site.url("/to-file")), "not http(s): file").detail
+    )
+    assert (
+        "0.0.0.0 (not a host address)"
+        in fails(lambda: fetcher().get(site.url("/to-nowhere")), "private address").detail
+    )
     fails(lambda: fetcher().get(site.url("/to-private")), "disallowed by robots.txt")
     assert not site.hits("/no-kg/x")
 

@@ -48,8 +48,11 @@ def ingested(store_path, pipeline) -> Path:
 
 
 def test_articles_have_their_own_graphs_and_entities_share_one(ingested):
-    rows = select(ingested, """SELECT ?g ?headline { GRAPH ?g { ?g a akg:Article ; schema:headline ?headline } }
-                               ORDER BY ?headline""")
+    rows = select(
+        ingested,
+        """SELECT ?g ?headline { GRAPH ?g { ?g a akg:Article ; schema:headline ?headline } }
+                               ORDER BY ?headline""",
+    )
     assert [r[1] for r in rows] == [
         "Kenya Receives Humanitarian Aid from Germany",
         "Uzbekistan and Japan Sign Five Agreements Worth $2 Billion",
@@ -57,11 +60,16 @@ def test_articles_have_their_own_graphs_and_entities_share_one(ingested):
     ]
     assert all(g.startswith(RES + "article/") for g, _ in rows)
     graphs = {q.graph_name.value for q in dump(ingested)}
-    assert graphs == {g for g, _ in rows} | {"https://w3id.org/astana-kg/ontology", RES + "graph/entities",
-                                              RES + "graph/cube", RES + "graph/stats"}
+    assert graphs == {g for g, _ in rows} | {
+        "https://w3id.org/astana-kg/ontology",
+        RES + "graph/entities",
+        RES + "graph/cube",
+        RES + "graph/stats",
+    }
     # Descriptions live in the entities graph only, once.
     assert select(ingested, f"""SELECT ?g {{ GRAPH ?g {{ <{RES}country/JP> a akg:Country }} }}""") == [
-        (RES + "graph/entities",)]
+        (RES + "graph/entities",)
+    ]
 
 
 def test_no_triple_is_stated_twice(ingested):
@@ -71,28 +79,46 @@ def test_no_triple_is_stated_twice(ingested):
 
 
 def test_article_metadata_and_dateline(ingested):
-    assert ask(ingested, f"""ASK {{ <{RES}article/fx-1> schema:datePublished "2024-03-04"^^xsd:date ;
+    assert ask(
+        ingested,
+        f"""ASK {{ <{RES}article/fx-1> schema:datePublished "2024-03-04"^^xsd:date ;
         schema:url <https://news.example.org/uz-jp-agreements> ; schema:dateline "TASHKENT" ;
-        schema:identifier "fx-1" }}""")
+        schema:identifier "fx-1" }}""",
+    )
 
 
 def test_countries_carry_iso_codes_and_wikidata(ingested):
-    rows = select(ingested, f"""SELECT DISTINCT ?code ?iso3 ?wd {{ <{RES}article/fx-1> schema:mentions ?c .
-        ?c a akg:Country ; akg:isoCode ?code ; akg:iso3Code ?iso3 ; owl:sameAs ?wd }} ORDER BY ?code""")
+    rows = select(
+        ingested,
+        f"""SELECT DISTINCT ?code ?iso3 ?wd {{ <{RES}article/fx-1> schema:mentions ?c .
+        ?c a akg:Country ; akg:isoCode ?code ; akg:iso3Code ?iso3 ; owl:sameAs ?wd }} ORDER BY ?code""",
+    )
     assert ("JP", "JPN", "http://www.wikidata.org/entity/Q17") in rows
     assert ("UZ", "UZB", "http://www.wikidata.org/entity/Q265") in rows
 
 
 def test_persons_and_agreement(ingested):
-    names = {r[0] for r in select(ingested, f"""SELECT ?name {{ <{RES}article/fx-1> schema:mentions ?p .
-        ?p a akg:Person ; schema:name ?name }}""")}
+    names = {
+        r[0]
+        for r in select(
+            ingested,
+            f"""SELECT ?name {{ <{RES}article/fx-1> schema:mentions ?p .
+        ?p a akg:Person ; schema:name ?name }}""",
+        )
+    }
     assert {"Shavkat Mirziyoyev", "Fumio Kishida"} <= names
-    rows = select(ingested, f"""SELECT ?count ?min ?cur {{ <{RES}article/fx-1> akg:reports ?a .
+    rows = select(
+        ingested,
+        f"""SELECT ?count ?min ?cur {{ <{RES}article/fx-1> akg:reports ?a .
         ?a a akg:Agreement ; akg:agreementCount ?count ;
-        akg:value [ schema:minValue ?min ; schema:currency ?cur ] }}""")
+        akg:value [ schema:minValue ?min ; schema:currency ?cur ] }}""",
+    )
     assert rows == [("5", "2000000000", "USD")]
-    assert ask(ingested, f"""ASK {{ <{RES}article/fx-1> akg:reports ?a . ?a akg:party <{RES}country/UZ>,
-        <{RES}country/JP> }}""")
+    assert ask(
+        ingested,
+        f"""ASK {{ <{RES}article/fx-1> akg:reports ?a . ?a akg:party <{RES}country/UZ>,
+        <{RES}country/JP> }}""",
+    )
 
 
 def test_a_no_event_item_reports_nothing(ingested):
@@ -131,8 +157,9 @@ def test_seeds_give_fifty_articles_and_known_entities(seeds_store):
 
 
 def test_custom_base_iri(store_path):
-    result = CliRunner().invoke(main, ["ingest", "-q", str(ARTICLES), "--store", str(store_path),
-                                       "--base-iri", "http://example.org/kg/"])
+    result = CliRunner().invoke(
+        main, ["ingest", "-q", str(ARTICLES), "--store", str(store_path), "--base-iri", "http://example.org/kg/"]
+    )
     assert result.exit_code == 0, result.output
     assert ask(store_path, "ASK { <http://example.org/kg/country/JP> a akg:Country }")
 

@@ -32,8 +32,12 @@ def dump(store: Path) -> set[pyoxigraph.Quad]:
 
 def articles(store: Path) -> set[str]:
     with KnowledgeStore(store, read_only=True) as opened:
-        return {row["a"].value for row in opened.oxigraph.query(
-            "SELECT ?a { ?a a akg:Article }", use_default_graph_as_union=True, prefixes=PREFIXES)}
+        return {
+            row["a"].value
+            for row in opened.oxigraph.query(
+                "SELECT ?a { ?a a akg:Article }", use_default_graph_as_union=True, prefixes=PREFIXES
+            )
+        }
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -43,8 +47,10 @@ def run(*args: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    return write_jsonl(tmp_path_factory.mktemp("corpus") / "corpus.jsonl", [
-        {"id": a.id, "title": a.title, "text": a.text} for a in generate_corpus(40, seed=3)])
+    return write_jsonl(
+        tmp_path_factory.mktemp("corpus") / "corpus.jsonl",
+        [{"id": a.id, "title": a.title, "text": a.text} for a in generate_corpus(40, seed=3)],
+    )
 
 
 def test_a_bad_last_line_means_nothing_is_written_even_with_small_batches(corpus, tmp_path):
@@ -56,11 +62,14 @@ def test_a_bad_last_line_means_nothing_is_written_even_with_small_batches(corpus
 
 
 def test_two_records_with_one_iri_are_an_error_naming_both(tmp_path):
-    path = write_jsonl(tmp_path / "dup.jsonl", [
-        {"id": "x-1", "title": "First", "text": "Kazakhstan and France met."},
-        {"id": "x-2", "title": "Second", "text": "Kazakhstan and China met."},
-        {"id": "x-1", "title": "Third", "text": "Kazakhstan and Japan met."},
-    ])
+    path = write_jsonl(
+        tmp_path / "dup.jsonl",
+        [
+            {"id": "x-1", "title": "First", "text": "Kazakhstan and France met."},
+            {"id": "x-2", "title": "Second", "text": "Kazakhstan and China met."},
+            {"id": "x-1", "title": "Third", "text": "Kazakhstan and Japan met."},
+        ],
+    )
     code, output = run("ingest", str(path), "--store", str(tmp_path / "store"), "-q")
     assert code != 0
     assert f"{path}:3" in output and f"{path}:1" in output
@@ -69,9 +78,13 @@ def test_two_records_with_one_iri_are_an_error_naming_both(tmp_path):
 def test_ids_that_differ_get_different_iris(tmp_path, pipeline):
     """Non-ASCII ids, ids differing only in punctuation or case: each is its own article."""
     ids = ["жаңалық", "статья", "A.1", "a-1", "a.1", "news 7", "news/7"]
-    path = write_jsonl(tmp_path / "ids.jsonl", [
-        {"id": key, "title": f"Item {n}", "text": f"Kazakhstan and France met on day {n}."}
-        for n, key in enumerate(ids)])
+    path = write_jsonl(
+        tmp_path / "ids.jsonl",
+        [
+            {"id": key, "title": f"Item {n}", "text": f"Kazakhstan and France met on day {n}."}
+            for n, key in enumerate(ids)
+        ],
+    )
     summary = ingest(read_articles([path]), Settings.build(store=tmp_path / "store"), pipeline=pipeline)
     assert summary.new == len(ids)
     found = articles(tmp_path / "store")
@@ -81,13 +94,29 @@ def test_ids_that_differ_get_different_iris(tmp_path, pipeline):
 
 def test_summary_counts_new_replaced_and_unchanged(tmp_path, pipeline):
     store = tmp_path / "store"
-    first = write_jsonl(tmp_path / "day1.jsonl", [
-        {"id": "d1", "title": "Tokayev Meets Macron", "text": "Kazakh President Tokayev met French President Macron."},
-        {"id": "d2", "title": "Trade Grows", "text": "Trade between Kazakhstan and China grew by 10 percent."}])
-    second = write_jsonl(tmp_path / "day2.jsonl", [
-        {"id": "d1", "title": "Tokayev Meets Macron", "text": "Kazakh President Tokayev met French President Macron."},
-        {"id": "d2", "title": "Trade Grows Fast", "text": "Trade between Kazakhstan and China grew by 12 percent."},
-        {"id": "d3", "title": "Aid to Kenya", "text": "Germany sent humanitarian aid to Kenya."}])
+    first = write_jsonl(
+        tmp_path / "day1.jsonl",
+        [
+            {
+                "id": "d1",
+                "title": "Tokayev Meets Macron",
+                "text": "Kazakh President Tokayev met French President Macron.",
+            },
+            {"id": "d2", "title": "Trade Grows", "text": "Trade between Kazakhstan and China grew by 10 percent."},
+        ],
+    )
+    second = write_jsonl(
+        tmp_path / "day2.jsonl",
+        [
+            {
+                "id": "d1",
+                "title": "Tokayev Meets Macron",
+                "text": "Kazakh President Tokayev met French President Macron.",
+            },
+            {"id": "d2", "title": "Trade Grows Fast", "text": "Trade between Kazakhstan and China grew by 12 percent."},
+            {"id": "d3", "title": "Aid to Kenya", "text": "Germany sent humanitarian aid to Kenya."},
+        ],
+    )
     settings = Settings.build(store=store)
     assert (ingest(read_articles([first]), settings, pipeline=pipeline).new) == 2
     summary = ingest(read_articles([second]), settings, pipeline=pipeline)
@@ -97,10 +126,17 @@ def test_summary_counts_new_replaced_and_unchanged(tmp_path, pipeline):
 
 def test_remove_drops_the_article_and_what_only_it_described(tmp_path, pipeline):
     store = tmp_path / "store"
-    path = write_jsonl(tmp_path / "two.jsonl", [
-        {"id": "r1", "title": "Japan and Uzbekistan", "text": "Japanese Prime Minister Fumio Kishida met Uzbek "
-                                                              "President Shavkat Mirziyoyev in Tashkent."},
-        {"id": "r2", "title": "Kenya", "text": "Germany sent humanitarian aid to Kenya."}])
+    path = write_jsonl(
+        tmp_path / "two.jsonl",
+        [
+            {
+                "id": "r1",
+                "title": "Japan and Uzbekistan",
+                "text": "Japanese Prime Minister Fumio Kishida met Uzbek President Shavkat Mirziyoyev in Tashkent.",
+            },
+            {"id": "r2", "title": "Kenya", "text": "Germany sent humanitarian aid to Kenya."},
+        ],
+    )
     ingest(read_articles([path]), Settings.build(store=store), pipeline=pipeline)
     reference = tmp_path / "reference"
     ingest(read_articles([path])[1:], Settings.build(store=reference), pipeline=pipeline)
@@ -117,11 +153,13 @@ def test_one_process_two_processes_and_a_dask_cluster_give_the_same_store(corpus
 
     single = tmp_path / "single"
     ingest(lambda: read_articles([corpus]), Settings.build(store=single, batch_size=16), pipeline=pipeline)
-    code, output = run("ingest", str(corpus), "--store", str(tmp_path / "two"), "--processes", "2",
-                       "--batch-size", "7", "-q")
+    code, output = run(
+        "ingest", str(corpus), "--store", str(tmp_path / "two"), "--processes", "2", "--batch-size", "7", "-q"
+    )
     assert code == 0, output
     with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        code, output = run("ingest", str(corpus), "--store", str(tmp_path / "dask"), "--dask",
-                           cluster.scheduler_address, "-q")
+        code, output = run(
+            "ingest", str(corpus), "--store", str(tmp_path / "dask"), "--dask", cluster.scheduler_address, "-q"
+        )
     assert code == 0, output
     assert dump(single) == dump(tmp_path / "two") == dump(tmp_path / "dask")

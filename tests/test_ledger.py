@@ -36,8 +36,9 @@ def _article(ledger: Ledger, key: str, headline: str, body: str) -> str:
 def test_search_lists_entities_then_articles_by_tier_newest_first(tmp_path):
     with Ledger(tmp_path / LEDGER_FILE) as ledger, ledger.transaction():
         board = f"<{BASE}organization/astana-grain-board>"
-        ledger.adjust_references({(board, f"<{RDF}type>", f"<{AKG}Organization>"): 1,
-                                  (board, f"<{SCHEMA}name>", '"Astana Grain Board"'): 1})
+        ledger.adjust_references(
+            {(board, f"<{RDF}type>", f"<{AKG}Organization>"): 1, (board, f"<{SCHEMA}name>", '"Astana Grain Board"'): 1}
+        )
         ledger.reindex_entities([board])
         in_text_old = _article(ledger, "a1", "Exports rise", "Grain leaves Astana by rail.")
         in_headline = _article(ledger, "a2", "Astana hosts grain forum", "Traders met.")
@@ -48,16 +49,26 @@ def test_search_lists_entities_then_articles_by_tier_newest_first(tmp_path):
     with Ledger(tmp_path / LEDGER_FILE, read_only=True) as ledger:
         found = [iri for iri, _kind, _label in ledger.search("astana grain", 10)]
         assert found == [board[1:-1], in_headline, in_text_new, in_text_old, started]  # "Grainery": begun only
-        assert [iri for iri, *_ in ledger.search("astana", 10, kinds=["Article"])] == [in_headline, in_text_new,
-                                                                                     in_text_old, started]
-        assert [iri for iri, *_ in ledger.search("astana gra", 10)] == [board[1:-1], started, in_headline,
-                                                                        in_text_new, in_text_old]
+        assert [iri for iri, *_ in ledger.search("astana", 10, kinds=["Article"])] == [
+            in_headline,
+            in_text_new,
+            in_text_old,
+            started,
+        ]
+        assert [iri for iri, *_ in ledger.search("astana gra", 10)] == [
+            board[1:-1],
+            started,
+            in_headline,
+            in_text_new,
+            in_text_old,
+        ]
         for limit in range(1, 6):  # a shorter list is the start of a longer one: pages never overlap or skip
             assert ledger.search("astana gra", limit) == ledger.search("astana gra", 10)[:limit]
         assert [kind for _iri, kind, _label in ledger.search("astana grain", 10, kinds=["Article"])] == ["Article"] * 4
         assert ledger.search("astana grain", 10, kinds=["Organization"]) == [
-            (board[1:-1], "Organization", "Astana Grain Board")]
-        assert ledger.search("*) OR \"", 10) == []  # words only: the text never reaches FTS5 syntax
+            (board[1:-1], "Organization", "Astana Grain Board")
+        ]
+        assert ledger.search('*) OR "', 10) == []  # words only: the text never reaches FTS5 syntax
 
 
 @pytest.fixture
@@ -101,10 +112,20 @@ def test_a_schema_2_ledger_is_upgraded_when_opened_for_writing(store):
         assert reader.db.execute("SELECT count(*) FROM search WHERE kind != 'Article'").fetchone()[0] == 0
         assert reader.db.execute("SELECT count(*) FROM names").fetchone()[0] == entities
         assert reader.db.execute("SELECT count(*) FROM name_doc").fetchone()[0] == entities
-        assert reader.db.execute("SELECT count(*) FROM article a JOIN search s ON s.rowid = a.doc "
-                                 "WHERE s.iri = a.iri").fetchone()[0] == reader.article_count() == 60
-        assert reader.db.execute("SELECT count(*) FROM article a JOIN search s ON s.rowid = a.doc "
-                                 "JOIN headlines h ON h.rowid = a.doc WHERE h.label = s.label").fetchone()[0] == 60
+        assert (
+            reader.db.execute(
+                "SELECT count(*) FROM article a JOIN search s ON s.rowid = a.doc WHERE s.iri = a.iri"
+            ).fetchone()[0]
+            == reader.article_count()
+            == 60
+        )
+        assert (
+            reader.db.execute(
+                "SELECT count(*) FROM article a JOIN search s ON s.rowid = a.doc "
+                "JOIN headlines h ON h.rowid = a.doc WHERE h.label = s.label"
+            ).fetchone()[0]
+            == 60
+        )
 
     with KnowledgeStore(store, read_only=True) as opened, Ledger(path, read_only=True) as ledger:
         assert integrity(opened, ledger, BASE) == []  # the statistics equal a from-scratch count again

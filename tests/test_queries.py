@@ -49,7 +49,7 @@ def store(tmp_path_factory) -> Path:
     found = [undated(e) if n % 20 == 7 else e for n, e in enumerate(synthetic.extractions(ARTICLES, seed=3))]
     with open_writer(Settings.build(store=path)) as writer:
         for start in range(0, ARTICLES, 100):  # several batches, so totals are added up across writes
-            writer.commit([build_record(builder, e, "test") for e in found[start:start + 100]])
+            writer.commit([build_record(builder, e, "test") for e in found[start : start + 100]])
     return path
 
 
@@ -111,9 +111,11 @@ def scratch_ties(db) -> list[dict[str, str]]:
 def test_ties_summary_is_a_from_scratch_aggregation(server, db):
     ties = scratch_ties(db)
     cells = cube.recompute(lambda q: db.query(q, use_default_graph_as_union=True, prefixes=PREFIXES))
-    for params, keep in [({}, lambda t: True), ({"type": "Meeting"}, lambda t: t["type"] == "Meeting"),
-                         ({"since": "2024-03-05", "until": "2025-02-01"},
-                          lambda t: t["month"] and "2024-03" <= t["month"] <= "2025-02")]:
+    for params, keep in [
+        ({}, lambda t: True),
+        ({"type": "Meeting"}, lambda t: t["type"] == "Meeting"),
+        ({"since": "2024-03-05", "until": "2025-02-01"}, lambda t: t["month"] and "2024-03" <= t["month"] <= "2025-02"),
+    ]:
         chosen = [t for t in ties if keep(t)]
         summary = rows(server, "ties-summary", **params)
         assert {(r["aCode"], r["bCode"]) for r in summary} == {t["pair"] for t in chosen}
@@ -121,8 +123,9 @@ def test_ties_summary_is_a_from_scratch_aggregation(server, db):
         for r in summary:
             mine = [t for t in chosen if t["pair"] == (r["aCode"], r["bCode"])]
             assert int(r["ties"]) == len(mine), params
-            assert Counter({k: int(n) for k, _, n in (p.rpartition(" ") for p in r["byType"].split(", "))}) == \
-                Counter(t["type"] for t in mine)
+            assert Counter({k: int(n) for k, _, n in (p.rpartition(" ") for p in r["byType"].split(", "))}) == Counter(
+                t["type"] for t in mine
+            )
             scores = [Decimal(t["goldstein"]) for t in mine if "goldstein" in t]
             assert ("goldsteinMean" in r) == bool(scores)
             if scores:
@@ -134,7 +137,8 @@ def test_ties_summary_is_a_from_scratch_aggregation(server, db):
                 assert int(r["agreements"]) == sum(m[3] for m in pair_cells)
                 assert Decimal(r["usdValue"]) == sum(Decimal(m[4]) for m in pair_cells) / 100
     assert {(r["aCode"], r["bCode"]) for r in rows(server, "ties-summary", country="FR")} == {
-        t["pair"] for t in ties if "FR" in t["pair"]}
+        t["pair"] for t in ties if "FR" in t["pair"]
+    }
 
 
 def test_tie_timeline_is_the_pairs_monthly_series(server, db):
@@ -157,22 +161,32 @@ def test_bilateral_ties_lists_every_tie_once_in_date_order(server, db):
     assert {r["tie"] for r in listed} == set(ties)
     dates = [r.get("date", "") for r in listed]
     full = [d for d in dates if len(d) == 10]
-    assert dates[:len(full)] == sorted(full) and all(len(d) != 10 for d in dates[len(full):])  # undated last
+    assert dates[: len(full)] == sorted(full) and all(len(d) != 10 for d in dates[len(full) :])  # undated last
     for row in listed:
         tie = ties[row["tie"]]
         assert (row["aCode"], row["bCode"], row["type"]) == (*tie["pair"], tie["type"])
         assert row.get("date") == tie.get("date")
 
 
-@pytest.mark.parametrize("params", [{"country": "FR"}, {"country": "KZ", "partner": "TR"}, {"partner": "UZ"},
-                                    {"type": "Aid"}, {"since": "2024-06-01", "until": "2024-12-31"},
-                                    {"country": "KZ", "type": "Agreement", "since": "2025-01-01"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"country": "FR"},
+        {"country": "KZ", "partner": "TR"},
+        {"partner": "UZ"},
+        {"type": "Aid"},
+        {"since": "2024-06-01", "until": "2024-12-31"},
+        {"country": "KZ", "type": "Agreement", "since": "2025-01-01"},
+    ],
+)
 def test_bilateral_ties_filters(server, db, params):
     def keep(t):
-        return (all(params[k] in t["pair"] for k in ("country", "partner") if k in params)
-                and t["type"] == params.get("type", t["type"])
-                and ("since" not in params or t.get("date", "") >= params["since"])
-                and ("until" not in params or ("date" in t and t["date"] <= params["until"])))
+        return (
+            all(params[k] in t["pair"] for k in ("country", "partner") if k in params)
+            and t["type"] == params.get("type", t["type"])
+            and ("since" not in params or t.get("date", "") >= params["since"])
+            and ("until" not in params or ("date" in t and t["date"] <= params["until"]))
+        )
 
     expected = {t["tie"] for t in scratch_ties(db) if keep(t)}
     listed = every_page(server, "bilateral-ties", **params)
@@ -185,8 +199,14 @@ def test_tie_evidence_pages_through_a_pairs_ties(server, db):
     listed = every_page(server, "tie-evidence", country="RU", partner="KZ")
     assert sorted(r["tie"] for r in listed) == sorted(ties)
     assert all(r["aName"] == "Kazakhstan" and r["bName"] == "Russia" and r["evidence"] for r in listed)
-    anchors = {r["tie"]: r["evidence"] for r in select(db, """SELECT ?tie ?evidence {
-        ?tie a akg:Tie ; akg:evidence/nif:anchorOf ?evidence }""")}
+    anchors = {
+        r["tie"]: r["evidence"]
+        for r in select(
+            db,
+            """SELECT ?tie ?evidence {
+        ?tie a akg:Tie ; akg:evidence/nif:anchorOf ?evidence }""",
+        )
+    }
     assert all(r["evidence"] == anchors[r["tie"]] for r in listed)
 
 
@@ -202,10 +222,18 @@ def test_dataset_counts_are_the_resources_of_each_class(server, db):
 
 
 def test_top_entities_and_countries_count_the_articles_mentioning_them(server, db):
-    mentions = {r["e"]: int(r["n"]) for r in select(db, """SELECT ?e (COUNT(DISTINCT ?article) AS ?n) {
-        ?article schema:mentions ?e } GROUP BY ?e""")}
-    kinds = {r["e"]: r["c"].rsplit("#", 1)[1] for r in select(db, "SELECT ?e ?c { ?e a ?c FILTER(?c IN "
-                                                                 "(akg:Person, akg:Country, akg:Organization)) }")}
+    mentions = {
+        r["e"]: int(r["n"])
+        for r in select(
+            db,
+            """SELECT ?e (COUNT(DISTINCT ?article) AS ?n) {
+        ?article schema:mentions ?e } GROUP BY ?e""",
+        )
+    }
+    kinds = {
+        r["e"]: r["c"].rsplit("#", 1)[1]
+        for r in select(db, "SELECT ?e ?c { ?e a ?c FILTER(?c IN (akg:Person, akg:Country, akg:Organization)) }")
+    }
     everyone = every_page(server, "top-entities")
     assert {r["entity"]: int(r["mentions"]) for r in everyone} == {e: n for e, n in mentions.items() if e in kinds}
     assert [int(r["mentions"]) for r in everyone] == sorted(mentions.values(), reverse=True)
@@ -216,7 +244,8 @@ def test_top_entities_and_countries_count_the_articles_mentioning_them(server, d
     ties = Counter(c for t in scratch_ties(db) for c in t["pair"])
     countries = rows(server, "countries")
     assert {r["code"]: (int(r["mentions"]), int(r["ties"])) for r in countries} == {
-        code(e): (n, ties[code(e)]) for e, n in mentions.items() if kinds.get(e) == "Country"}
+        code(e): (n, ties[code(e)]) for e, n in mentions.items() if kinds.get(e) == "Country"
+    }
     assert [r["name"] for r in countries] == sorted(r["name"] for r in countries)
 
 
@@ -230,8 +259,14 @@ def test_mention_tiers_rise_with_the_count_and_stay_narrow():
 
 
 def test_latest_articles_newest_first_then_undated(server, db):
-    published = {r["a"]: r.get("d") for r in select(db, """SELECT ?a ?d {
-        ?a a akg:Article OPTIONAL { ?a schema:datePublished ?d } }""")}
+    published = {
+        r["a"]: r.get("d")
+        for r in select(
+            db,
+            """SELECT ?a ?d {
+        ?a a akg:Article OPTIONAL { ?a schema:datePublished ?d } }""",
+        )
+    }
     listed = every_page(server, "latest-articles")
     assert sorted(r["article"] for r in listed) == sorted(published)
     dates = [r.get("date") for r in listed]
@@ -251,9 +286,15 @@ def test_entity_mentions_pages_through_every_article(server, db):
 
 
 def scratch_events(db) -> dict[str, dict[str, str]]:
-    return {r["e"]: r for r in select(db, f"""SELECT ?e ?type ?date {{
-        ?e a ?class FILTER(?class IN ({', '.join(f'akg:{t}' for t in EVENT_TYPES)}))
-        BIND(STRAFTER(STR(?class), "#") AS ?type) OPTIONAL {{ ?e schema:startDate ?date }} }}""")}
+    return {
+        r["e"]: r
+        for r in select(
+            db,
+            f"""SELECT ?e ?type ?date {{
+        ?e a ?class FILTER(?class IN ({", ".join(f"akg:{t}" for t in EVENT_TYPES)}))
+        BIND(STRAFTER(STR(?class), "#") AS ?type) OPTIONAL {{ ?e schema:startDate ?date }} }}""",
+        )
+    }
 
 
 def test_timeline_lists_every_event_by_date(server, db):
@@ -262,33 +303,48 @@ def test_timeline_lists_every_event_by_date(server, db):
     assert sorted(r["event"] for r in listed) == sorted(events)
     dates = [r.get("date", "") for r in listed]
     full = [d for d in dates if len(d) == 10]
-    assert dates[:len(full)] == sorted(full)
+    assert dates[: len(full)] == sorted(full)
     assert {r["event"]: r["type"] for r in listed} == {e: r["type"] for e, r in events.items()}
     involved = defaultdict(set)
     for r in select(db, "SELECT ?e ?c { ?e akg:involvesCountry/akg:isoCode ?c }"):
         involved[r["e"]].add(r["c"])
     assert all(set(r.get("countries", "").split()) == involved[r["event"]] for r in listed if involved[r["event"]])
     assert {r["event"] for r in every_page(server, "timeline", type="Aid")} == {
-        e for e, r in events.items() if r["type"] == "Aid"}
+        e for e, r in events.items() if r["type"] == "Aid"
+    }
     assert {r["event"] for r in every_page(server, "timeline", country="FR")} == {
-        e for e in events if "FR" in involved[e]}
+        e for e in events if "FR" in involved[e]
+    }
 
 
 def test_who_met_whom_pairs_the_participants_of_meetings(server, db):
-    expected = {(r["e"], r["p1"], r["p2"]) for r in select(db, """SELECT ?e ?p1 ?p2 {
+    expected = {
+        (r["e"], r["p1"], r["p2"])
+        for r in select(
+            db,
+            """SELECT ?e ?p1 ?p2 {
         ?e a ?class FILTER(?class IN (akg:Meeting, akg:Visit, akg:Summit))
-        ?e akg:participant ?p1, ?p2 . ?p1 a akg:Person . ?p2 a akg:Person FILTER(STR(?p1) < STR(?p2)) }""")}
+        ?e akg:participant ?p1, ?p2 . ?p1 a akg:Person . ?p2 a akg:Person FILTER(STR(?p1) < STR(?p2)) }""",
+        )
+    }
     listed = every_page(server, "who-met-whom")
     assert len(listed) == len(expected) and {(r["event"], r["person1"], r["person2"]) for r in listed} == expected
     person = next(iter(expected))[1]
     assert {(r["event"], r["person1"], r["person2"]) for r in every_page(server, "who-met-whom", person=person)} == {
-        m for m in expected if person in m}
+        m for m in expected if person in m
+    }
     assert all(r["name1"] and r["name2"] for r in listed)
 
 
 def test_agreements_with_parties_sectors_and_value(server, db):
-    expected = {r["a"]: r for r in select(db, """SELECT ?a ?count {
-        ?a a akg:Agreement OPTIONAL { ?a akg:agreementCount ?count } }""")}
+    expected = {
+        r["a"]: r
+        for r in select(
+            db,
+            """SELECT ?a ?count {
+        ?a a akg:Agreement OPTIONAL { ?a akg:agreementCount ?count } }""",
+        )
+    }
     listed = every_page(server, "agreements")
     assert len(listed) == len(expected) and {r["agreement"] for r in listed} == set(expected)
     parties = defaultdict(set)
@@ -301,7 +357,8 @@ def test_agreements_with_parties_sectors_and_value(server, db):
     with_value = [r for r in listed if "value" in r]
     assert with_value and all(r["currency"] == "USD" for r in with_value)
     assert {r["agreement"] for r in every_page(server, "agreements", country="FR")} == {
-        a for a in expected if "France" in parties[a]}
+        a for a in expected if "France" in parties[a]
+    }
 
 
 # -- search ---------------------------------------------------------------------------------------
@@ -322,8 +379,8 @@ def test_search_ranks_an_exact_headline_first_and_finds_names_by_prefix(server, 
     assert len(pages[0]) == 20 and not {r["resource"] for r in pages[0]} & {r["resource"] for r in pages[1]}
     assert [int(r["rank"]) for r in pages[0] + pages[1]] == list(range(1, 21 + len(pages[1])))
     kinds = [r["kind"] for r in pages[0] + pages[1]]  # entities first, then articles
-    assert kinds[0] == "Country" and "Article" in kinds and "Article" not in kinds[:kinds.index("Article")]
-    assert set(kinds[kinds.index("Article"):]) == {"Article"}
+    assert kinds[0] == "Country" and "Article" in kinds and "Article" not in kinds[: kinds.index("Article")]
+    assert set(kinds[kinds.index("Article") :]) == {"Article"}
     assert rows(server, "search-labels", q='" OR * } DROP ALL') == []  # text never reaches SPARQL or FTS syntax
 
 
@@ -370,7 +427,8 @@ def test_search_scans_labels_until_a_write_upgrades_an_old_ledger(tmp_path, capl
 def test_the_committed_fixture_is_what_the_writer_writes(tmp_path):
     store = server_articles.build(tmp_path / "store")
     assert server_articles.TRIG.read_text(encoding="utf-8") == server_articles.trig(store), (
-        "regenerate it: python tests/fixtures/server_articles.py")
+        "regenerate it: python tests/fixtures/server_articles.py"
+    )
 
 
 def test_synthetic_articles_have_every_event_type():

@@ -20,8 +20,11 @@ def write(path: Path, content: str | bytes) -> Path:
 
 
 def test_seed_format_tolerates_crlf_nbsp_and_trailing_spaces(tmp_path):
-    path = write(tmp_path / "a.txt", "First Headline\u00a0 \r\n\r\nBODY one – text.\u00a0\r\n\r\n\r\n"
-                                     "Second Headline\r\n\r\nSecond body\r\ncontinues here.  \r\n")
+    path = write(
+        tmp_path / "a.txt",
+        "First Headline\u00a0 \r\n\r\nBODY one – text.\u00a0\r\n\r\n\r\n"
+        "Second Headline\r\n\r\nSecond body\r\ncontinues here.  \r\n",
+    )
     first, second = read_articles([path])
     assert first.title == "First Headline"
     assert first.text == "BODY one – text."
@@ -39,7 +42,11 @@ def test_jsonl_fields(tmp_path):
     record = {"title": " T ", "text": "Body", "url": "https://x.example/a", "published": "2024-02-29", "id": 7}
     (article,) = read_articles([write(tmp_path / "a.jsonl", json.dumps(record) + "\n\n")])
     assert (article.title, article.url, article.published, article.id) == (
-        "T", "https://x.example/a", dt.date(2024, 2, 29), "7")
+        "T",
+        "https://x.example/a",
+        dt.date(2024, 2, 29),
+        "7",
+    )
 
 
 @pytest.mark.parametrize(
@@ -95,11 +102,22 @@ def error_of(*paths: Path | str, **settings) -> InputError:
     return raised.value
 
 
-@pytest.mark.parametrize("url", [
-    "https://x.example/a|b", "https://x.example/{a}", 'https://x.example/"a"', "https://x.example/a\\b",
-    "https://x.example/a^b", "https://x.example/a b", "https://x.example/\ud800", "ftp://x.example/a",
-    "javascript:alert(1)", "https://", "x.example/a",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://x.example/a|b",
+        "https://x.example/{a}",
+        'https://x.example/"a"',
+        "https://x.example/a\\b",
+        "https://x.example/a^b",
+        "https://x.example/a b",
+        "https://x.example/\ud800",
+        "ftp://x.example/a",
+        "javascript:alert(1)",
+        "https://",
+        "x.example/a",
+    ],
+)
 def test_urls_iris_forbid_are_errors_at_read_time(tmp_path, url):
     path = jsonl(tmp_path / "u.jsonl", {"title": "Fine", "text": "Fine."}, {"title": "T", "text": "B", "url": url})
     error = error_of(path)
@@ -137,11 +155,22 @@ def test_lone_surrogates_are_errors(tmp_path, field):
 
 
 def test_odd_but_valid_records(tmp_path):
-    path = jsonl(tmp_path / "o.jsonl", {"title": " Two\nlines\t ", "text": "Body", "unknown": [1, 2],
-                                         "published": "2024-03-04T23:30:00+05:00", "publisher": "The Steppe Herald"})
+    path = jsonl(
+        tmp_path / "o.jsonl",
+        {
+            "title": " Two\nlines\t ",
+            "text": "Body",
+            "unknown": [1, 2],
+            "published": "2024-03-04T23:30:00+05:00",
+            "publisher": "The Steppe Herald",
+        },
+    )
     (article,) = read_articles([path])
-    assert (article.title, article.published, article.publisher) == ("Two lines", dt.date(2024, 3, 4),
-                                                                     "The Steppe Herald")
+    assert (article.title, article.published, article.publisher) == (
+        "Two lines",
+        dt.date(2024, 3, 4),
+        "The Steppe Herald",
+    )
 
 
 def test_a_huge_headline_is_rejected_with_its_line(tmp_path):
@@ -168,8 +197,11 @@ def test_a_50_mb_line_is_an_error_read_in_bounded_memory(tmp_path):
 
 
 def test_seed_items_without_a_blank_line_between_them(tmp_path):
-    path = write(tmp_path / "s.txt", "First Headline Here\n\nASTANA – A lead that ends as leads do.\n"
-                                     "Second Headline Run Into It\n\nASTANA – The second lead.\n")
+    path = write(
+        tmp_path / "s.txt",
+        "First Headline Here\n\nASTANA – A lead that ends as leads do.\n"
+        "Second Headline Run Into It\n\nASTANA – The second lead.\n",
+    )
     error = error_of(path)
     assert error.line == 4 and "'Second Headline Run Into It' reads like the next headline" in error.problem
 
@@ -182,8 +214,11 @@ def test_seed_headline_without_its_blank_line(tmp_path):
 
 def test_seed_pairing_shifted_by_a_missing_line_is_detected(tmp_path):
     # the lead of item 1 and the headline of item 2 share a block, so lead 2 is read as a headline
-    path = write(tmp_path / "s.txt", "Headline One\n\nLead one, which ends without a full stop\nHeadline Two\n\n"
-                                     "ASTANA – Lead two is a whole sentence.\n\nHeadline Three\n\nLead three.\n")
+    path = write(
+        tmp_path / "s.txt",
+        "Headline One\n\nLead one, which ends without a full stop\nHeadline Two\n\n"
+        "ASTANA – Lead two is a whole sentence.\n\nHeadline Three\n\nLead three.\n",
+    )
     error = error_of(path)
     assert error.line == 6 and "reads like a lead" in error.problem
 
@@ -193,10 +228,13 @@ def test_old_mac_line_ends_keep_line_numbers(tmp_path):
     assert error_of(path).line == 5
 
 
-@pytest.mark.parametrize(("second", "what"), [
-    ({"title": "Other", "text": "B", "id": "a-1"}, "id 'a-1'"),
-    ({"title": "Other", "text": "B", "url": "https://x.example/1"}, "URL 'https://x.example/1'"),
-])
+@pytest.mark.parametrize(
+    ("second", "what"),
+    [
+        ({"title": "Other", "text": "B", "id": "a-1"}, "id 'a-1'"),
+        ({"title": "Other", "text": "B", "url": "https://x.example/1"}, "URL 'https://x.example/1'"),
+    ],
+)
 def test_duplicates_within_one_input_name_both_lines(tmp_path, second, what):
     first = jsonl(tmp_path / "a.jsonl", {"title": "T", "text": "B", "id": "a-1", "url": "https://x.example/1"})
     other = jsonl(tmp_path / "b.jsonl", {"title": "Fine", "text": "B"}, second)
@@ -229,8 +267,10 @@ def test_a_1_mb_article_is_accepted_split_and_warned(tmp_path, caplog):
     assert all(p.text.endswith(".") for p in parts[:-1])  # cut at sentence ends
     assert " ".join(p.text for p in parts).split() == text.split()  # nothing lost
     assert report.warnings == 1
-    assert f"{path}:1: article body is 1,000,000 characters, over the --max-chars limit of 200,000: split into 6" \
+    assert (
+        f"{path}:1: article body is 1,000,000 characters, over the --max-chars limit of 200,000: split into 6"
         in caplog.text
+    )
 
 
 def test_parts_without_an_id_are_keyed_by_url_then_headline():

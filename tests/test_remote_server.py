@@ -70,8 +70,9 @@ def records(pipeline: Pipeline) -> list[ArticleRecord]:
 
 
 @pytest.fixture(scope="module", params=["oxigraph", pytest.param("virtuoso", marks=pytest.mark.virtuoso)])
-def served(request: pytest.FixtureRequest, records: list[ArticleRecord],
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def served(
+    request: pytest.FixtureRequest, records: list[ArticleRecord], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
     """The backend holding the records (written with the writer's credentials), served by `kg serve`."""
     store: RunningStore = request.getfixturevalue(f"{request.param}_store")
     store.clear()
@@ -83,8 +84,9 @@ def served(request: pytest.FixtureRequest, records: list[ArticleRecord],
                 patch.setenv(key, env[key])
         with open_writer(remote_settings(store, state)) as writer:
             writer.commit(records)
-    with kg_serve(*store.options(state), "--workers", "2", "--write-token", TOKEN, log=state / "serve.log",
-                  env=env) as server:
+    with kg_serve(
+        *store.options(state), "--workers", "2", "--write-token", TOKEN, log=state / "serve.log", env=env
+    ) as server:
         yield Served(store, server)
 
 
@@ -128,8 +130,9 @@ def test_canned_queries_over_http_give_the_embedded_servers_rows(served: Served,
     assert set(differing) == set(deviations), differing
 
 
-def test_sparql_protocol_select_construct_and_ask_with_format_negotiation(served: Served,
-                                                                          embedded: RunningServer) -> None:
+def test_sparql_protocol_select_construct_and_ask_with_format_negotiation(
+    served: Served, embedded: RunningServer
+) -> None:
     select = "SELECT ?article ?headline WHERE { ?article a akg:Article ; schema:headline ?headline }"
     prologue = "PREFIX akg: <https://w3id.org/astana-kg/ontology#> PREFIX schema: <https://schema.org/>\n"
     rows = {}
@@ -138,8 +141,11 @@ def test_sparql_protocol_select_construct_and_ask_with_format_negotiation(served
         assert response.status_code == 200 and response.headers["Content-Type"] == JSON
         rows[server] = solutions(response)
     assert len(rows[served.url]) == 90 and rows[served.url] == rows[embedded.url]
-    for accept, head, row in (("application/sparql-results+xml", '<variable name="article"/>', "<result>"),
-                              ("text/csv", "article,headline", "\n"), ("text/tab-separated-values", "?article", "\n")):
+    for accept, head, row in (
+        ("application/sparql-results+xml", '<variable name="article"/>', "<result>"),
+        ("text/csv", "article,headline", "\n"),
+        ("text/tab-separated-values", "?article", "\n"),
+    ):
         response = requests.get(served.url + "/sparql", params={"query": prologue + select}, headers={"Accept": accept})
         assert response.status_code == 200 and response.headers["Content-Type"].startswith(accept)
         assert head in response.text and response.text.count(row) >= 90, accept
@@ -154,8 +160,9 @@ def test_sparql_protocol_select_construct_and_ask_with_format_negotiation(served
     assert graphs[served.url] and graphs[served.url] == graphs[embedded.url]
     ntriples = requests.get(served.url + "/sparql", params={"query": construct, "format": "nt"})
     assert triples(ntriples, pyoxigraph.RdfFormat.N_TRIPLES) == graphs[embedded.url]
-    jsonld = requests.get(served.url + "/sparql", params={"query": construct},
-                          headers={"Accept": "application/ld+json"})
+    jsonld = requests.get(
+        served.url + "/sparql", params={"query": construct}, headers={"Accept": "application/ld+json"}
+    )
     assert jsonld.status_code == 200 and "@context" in jsonld.json()
 
     for ask, answer in (("ASK { ?a a akg:Article }", True), ("ASK { ?a a akg:Unicorn }", False)):
@@ -164,9 +171,12 @@ def test_sparql_protocol_select_construct_and_ask_with_format_negotiation(served
 
     article = rows[served.url][0][0].strip("<>")  # an article's IRI names its graph
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    in_one_graph = [requests.get(server + "/sparql", params={"query": count, "default-graph-uri": article},
-                                 headers={"Accept": JSON}).json()["results"]["bindings"][0]["n"]["value"]
-                    for server in (served.url, embedded.url)]
+    in_one_graph = [
+        requests.get(
+            server + "/sparql", params={"query": count, "default-graph-uri": article}, headers={"Accept": JSON}
+        ).json()["results"]["bindings"][0]["n"]["value"]
+        for server in (served.url, embedded.url)
+    ]
     assert in_one_graph[0] == in_one_graph[1] and int(in_one_graph[0]) > 10
 
 
@@ -176,8 +186,7 @@ def test_the_row_cap_holds_and_is_announced(served: Served) -> None:
     capped = requests.get(served.url + "/sparql", params={"query": everything}, headers={"Accept": JSON})
     assert capped.status_code == 200 and capped.headers.get("X-SPARQL-Truncated") == "true"
     assert len(capped.json()["results"]["bindings"]) == 10_000
-    whole = requests.get(served.url + "/sparql", params={"query": everything + " LIMIT 9999"},
-                         headers={"Accept": JSON})
+    whole = requests.get(served.url + "/sparql", params={"query": everything + " LIMIT 9999"}, headers={"Accept": JSON})
     assert whole.status_code == 200 and "X-SPARQL-Truncated" not in whole.headers
     assert len(whole.json()["results"]["bindings"]) == 9999
 
@@ -198,8 +207,11 @@ def test_service_and_store_extensions_are_refused_before_anything_is_forwarded(s
         for name, query in ways_out.items():
             response = requests.post(served.url + "/sparql", data={"query": query})
             assert response.status_code == 400 and "not allowed" in response.text, (name, response.text)
-        load = requests.post(served.url + "/sparql", data={"update": f"LOAD <{canary.url}>"},
-                             headers={"Authorization": f"Bearer {TOKEN}"})
+        load = requests.post(
+            served.url + "/sparql",
+            data={"update": f"LOAD <{canary.url}>"},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
         assert load.status_code == 400 and "LOAD" in load.text
         time.sleep(0.2)
         assert canary.connections == []
@@ -209,6 +221,10 @@ def test_service_and_store_extensions_are_refused_before_anything_is_forwarded(s
         assert canary.connections, "the store itself did not reach the canary: the test proves nothing"
     finally:
         canary.close()
+
+
+#: A query every store answers at once (the canned queries use Oxigraph's LATERAL, which Virtuoso refuses).
+QUICK = "SELECT ?article WHERE { ?article a <https://w3id.org/astana-kg/ontology#Article> } LIMIT 5"
 
 
 def test_a_slow_query_times_out_while_others_are_served_and_the_client_limits_hold(served: Served) -> None:
@@ -242,19 +258,29 @@ def test_a_slow_query_times_out_while_others_are_served_and_the_client_limits_ho
         quick = []  # the other client's answers: status, when sent (since `began`), seconds taken
         while not all(future.done() for future in running):
             sent = time.monotonic()
-            response = other.get(served.url + "/api/countries", headers={"Accept": JSON}, timeout=30)
-            assert response.status_code == 200 or (response.status_code == 503 and "busy" in response.text), \
+            response = other.get(served.url + "/sparql", params={"query": QUICK}, headers={"Accept": JSON}, timeout=30)
+            assert response.status_code == 200 or (response.status_code == 503 and "busy" in response.text), (
                 response.text
+            )
             quick.append((response.status_code, round(sent - began, 2), round(time.monotonic() - sent, 2)))
-        answers = [(response.status_code, response.text[:160], response.headers.get("Retry-After"), round(took, 2),
-                    round(ended, 2)) for response, took, ended in (future.result() for future in running)]
+        answers = [
+            (
+                response.status_code,
+                response.text[:160],
+                response.headers.get("Retry-After"),
+                round(took, 2),
+                round(ended, 2),
+            )
+            for response, took, ended in (future.result() for future in running)
+        ]
     timed_out = [answer for answer in answers if answer[0] == 503 and TIMED_OUT.search(answer[1])]
     per_client = [answer for answer in answers if answer[0] == 429 and "per client" in answer[1]]
     stopped = [answer for answer in answers if answer not in timed_out + per_client]
     assert len(timed_out) == 1 and 4.5 < timed_out[0][3] < 9.5, answers
     assert len(per_client) == 2 and all(took < 3 for *_, took, _ in per_client), answers
-    assert all((status == 429 and "long-running" in text) or (status == 503 and "busy" in text)
-               for status, text, *_ in stopped), answers
+    assert all(
+        (status == 429 and "long-running" in text) or (status == 503 and "busy" in text) for status, text, *_ in stopped
+    ), answers
     assert all(retry is not None and int(retry) >= 1 for _, _, retry, *_ in per_client + stopped), answers
     settled = max(ended for *_, ended in per_client + stopped)
     after = [(status, took) for status, sent, took in quick if sent > settled]
@@ -282,8 +308,9 @@ def test_exports_of_the_dataset_and_of_one_article(served: Served, embedded: Run
     assert requests.head(f"{served.url}{path}.ttl").status_code == 200
 
 
-def test_a_graph_name_reaches_the_store_only_as_a_checked_iri(served: Served, records: list[ArticleRecord],
-                                                              tmp_path: Path) -> None:
+def test_a_graph_name_reaches_the_store_only_as_a_checked_iri(
+    served: Served, records: list[ArticleRecord], tmp_path: Path
+) -> None:
     """A worker exporting one graph puts its name in queries (does it exist, how big, its triples). A name that
     ends the IRI and adds SPARQL of its own (here: ask about an existing graph, and comment out the rest, so a
     graph that does not exist would be found) is refused before anything is sent, whatever the view checked."""
@@ -320,7 +347,10 @@ def test_a_resource_dereferences_as_html_and_turtle(served: Served, embedded: Ru
     assert triples(turtle, pyoxigraph.RdfFormat.TURTLE) == triples(reference, pyoxigraph.RdfFormat.TURTLE)
     assert requests.get(served.url + "/resource/country/XX", headers={"Accept": "text/turtle"}).status_code == 404
     home = requests.get(served.url + "/", headers={"Accept": "text/html"})
-    assert home.status_code == 200 and "articles" in home.text
+    if served.store.kind == "virtuoso":  # the home page lists `latest-articles`, which uses LATERAL (see README)
+        assert home.status_code == 400 and served.backend in home.text
+    else:
+        assert home.status_code == 200 and "articles" in home.text
 
 
 def test_writes_need_the_token_and_go_to_the_store(served: Served) -> None:
@@ -328,8 +358,12 @@ def test_writes_need_the_token_and_go_to_the_store(served: Served) -> None:
     update = f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/s> <http://example.org/p> 1 }} }}"
     for headers in ({}, {"Authorization": "Bearer not-the-token"}):
         assert requests.post(served.url + "/sparql", data={"update": update}, headers=headers).status_code == 403
-        put = requests.put(served.url + "/rdf-graphs", params={"graph": graph}, headers={
-            "Content-Type": "text/turtle", **headers}, data="<http://example.org/s> <http://example.org/p> 2 .")
+        put = requests.put(
+            served.url + "/rdf-graphs",
+            params={"graph": graph},
+            headers={"Content-Type": "text/turtle", **headers},
+            data="<http://example.org/s> <http://example.org/p> 2 .",
+        )
         assert put.status_code == 403
     assert graph not in served.store.graphs()
     authorized = {"Authorization": f"Bearer {TOKEN}"}

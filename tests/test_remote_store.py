@@ -41,11 +41,25 @@ KG = [sys.executable, "-m", "kg"]
 #: Canned queries Virtuoso 7.2.5 does not answer as the embedded store does, with the reason (see README,
 #: "Using an existing triple store"). The test expects exactly these to differ: a query rewritten in portable
 #: SPARQL 1.1 makes it fail until its entry is removed here.
-_LATERAL = ("SP030 syntax error at 'LATERAL': Virtuoso 7.2 has no LATERAL join (an Oxigraph extension, SEP-0006, "
-            "beyond SPARQL 1.1), which the query uses to look up each row of its page")
-VIRTUOSO_DEVIATIONS: dict[str, str] = dict.fromkeys((
-    "agreements", "bilateral-ties", "countries", "latest-articles", "tie-evidence", "tie-timeline", "ties-summary",
-    "timeline", "top-entities", "who-met-whom"), _LATERAL)
+_LATERAL = (
+    "SP030 syntax error at 'LATERAL': Virtuoso 7.2 has no LATERAL join (an Oxigraph extension, SEP-0006, "
+    "beyond SPARQL 1.1), which the query uses to look up each row of its page"
+)
+VIRTUOSO_DEVIATIONS: dict[str, str] = dict.fromkeys(
+    (
+        "agreements",
+        "bilateral-ties",
+        "countries",
+        "latest-articles",
+        "tie-evidence",
+        "tie-timeline",
+        "ties-summary",
+        "timeline",
+        "top-entities",
+        "who-met-whom",
+    ),
+    _LATERAL,
+)
 
 
 def remote_settings(store: RunningStore, state_dir: Path) -> Settings:
@@ -76,10 +90,16 @@ def rows(result: object) -> list[tuple[str, ...]]:
 
 def bound_arguments(query: CannedQuery, every: bool) -> dict[str, str]:
     """Typical values of the canned query's required parameters (and, with `every`, of all of them)."""
-    values = {"iri": "https://w3id.org/astana-kg/resource/country/KZ", "xsd:date": "2020-01-01",
-              "xsd:integer": "1", "number": "1", "fts": "tokayev"}
-    return {p.name: (p.enum[0] if p.enum else values.get(p.kind, "KZ")) for p in query.parameters
-            if p.required or every}
+    values = {
+        "iri": "https://w3id.org/astana-kg/resource/country/KZ",
+        "xsd:date": "2020-01-01",
+        "xsd:integer": "1",
+        "number": "1",
+        "fts": "tokayev",
+    }
+    return {
+        p.name: (p.enum[0] if p.enum else values.get(p.kind, "KZ")) for p in query.parameters if p.required or every
+    }
 
 
 def bound(query: CannedQuery, every: bool, fulltext: FullText) -> str:
@@ -99,14 +119,16 @@ def seeded(writer_credentials: RunningStore, tmp_path: Path, pipeline: Pipeline)
     return remote_store, settings
 
 
-def test_canned_queries_give_the_embedded_store_rows(seeded: tuple[RunningStore, Settings], seeds_store: Path
-                                                      ) -> None:
+def test_canned_queries_give_the_embedded_store_rows(seeded: tuple[RunningStore, Settings], seeds_store: Path) -> None:
     store, settings = seeded
     queries = load_queries(queries_dir())
     assert queries
     differing = {}
-    with KnowledgeStore(seeds_store, read_only=True) as local, open_reader(settings) as remote, \
-            Ledger(seeds_store / LEDGER_FILE, read_only=True) as ledger:
+    with (
+        KnowledgeStore(seeds_store, read_only=True) as local,
+        open_reader(settings) as remote,
+        Ledger(seeds_store / LEDGER_FILE, read_only=True) as ledger,
+    ):
         for name, query in queries.items():
             for every in (False, True):
                 text = bound(query, every, ledger.matches)
@@ -121,8 +143,9 @@ def test_canned_queries_give_the_embedded_store_rows(seeded: tuple[RunningStore,
     assert set(differing) == set(deviations), differing
 
 
-def test_export_stats_and_validation_match_the_embedded_store(seeded: tuple[RunningStore, Settings],
-                                                              seeds_store: Path) -> None:
+def test_export_stats_and_validation_match_the_embedded_store(
+    seeded: tuple[RunningStore, Settings], seeds_store: Path
+) -> None:
     _, settings = seeded
     with KnowledgeStore(seeds_store, read_only=True) as local, open_reader(settings) as remote:
         assert {str(q) for q in remote.quads()} == {str(q) for q in local.quads()}
@@ -132,8 +155,9 @@ def test_export_stats_and_validation_match_the_embedded_store(seeded: tuple[Runn
     assert report.problems == []
 
 
-def test_reingest_is_idempotent_and_a_change_replaces_one_graph(seeded: tuple[RunningStore, Settings],
-                                                                 pipeline: Pipeline) -> None:
+def test_reingest_is_idempotent_and_a_change_replaces_one_graph(
+    seeded: tuple[RunningStore, Settings], pipeline: Pipeline
+) -> None:
     store, settings = seeded
     articles = list(read_articles([SEEDS]))
     again = ingest(articles, settings, pipeline=pipeline)
@@ -154,9 +178,13 @@ class _CrashAfterArticles(RemoteBackend):
         raise KeyboardInterrupt("crash")
 
 
-def test_a_batch_cut_short_is_finished_by_the_next_writer(writer_credentials: RunningStore, tmp_path: Path,
-                                                          pipeline: Pipeline, seeds_store: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_batch_cut_short_is_finished_by_the_next_writer(
+    writer_credentials: RunningStore,
+    tmp_path: Path,
+    pipeline: Pipeline,
+    seeds_store: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     settings = remote_settings(writer_credentials, tmp_path / "state")
     records = list(pipeline.records(read_articles([SEEDS])))
     with monkeypatch.context() as patch:
@@ -170,11 +198,12 @@ def test_a_batch_cut_short_is_finished_by_the_next_writer(writer_credentials: Ru
     assert checked(settings).conforms
 
 
-def test_one_ledger_per_store_and_one_writer_per_ledger(seeded: tuple[RunningStore, Settings],
-                                                        tmp_path: Path) -> None:
+def test_one_ledger_per_store_and_one_writer_per_ledger(seeded: tuple[RunningStore, Settings], tmp_path: Path) -> None:
     store, settings = seeded
-    with pytest.raises(LedgerError, match="another ledger"), open_writer(
-            dataclasses.replace(settings, store=tmp_path / "elsewhere")):
+    with (
+        pytest.raises(LedgerError, match="another ledger"),
+        open_writer(dataclasses.replace(settings, store=tmp_path / "elsewhere")),
+    ):
         pass
     with open_writer(settings), pytest.raises(StoreError, match="one writer at a time"), open_writer(settings):
         pass
@@ -183,20 +212,28 @@ def test_one_ledger_per_store_and_one_writer_per_ledger(seeded: tuple[RunningSto
         pass
 
 
-def test_cli_against_the_store_keeps_credentials_out_of_every_output(remote_store: RunningStore,
-                                                                     tmp_path: Path) -> None:
+def test_cli_against_the_store_keeps_credentials_out_of_every_output(
+    remote_store: RunningStore, tmp_path: Path
+) -> None:
     """`kg ingest`/`query`/`export` through the CLI with --debug logging; a wrong password fails cleanly."""
     options = remote_store.options(tmp_path / "state")
     env = remote_store.environment()
     seed = tmp_path / "one.jsonl"
-    seed.write_text('{"id": "a1", "title": "Kazakhstan and France sign a trade deal", '
-                    '"text": "Kazakhstan and France signed a trade agreement worth $1 billion in Astana."}\n')
+    seed.write_text(
+        '{"id": "a1", "title": "Kazakhstan and France sign a trade deal", '
+        '"text": "Kazakhstan and France signed a trade agreement worth $1 billion in Astana."}\n'
+    )
     outputs = []
     count = "SELECT (COUNT(*) AS ?n) { ?s a akg:Article }"
-    for command in (["ingest", str(seed), "--quiet", *options], ["query", count, "--format", "csv", *options],
-                    ["stats", *options], ["export", "--format", "nq", *options]):
-        run = subprocess.run([*KG, "--debug", *command], env=env | {"KG_DEBUG": "1"}, capture_output=True,
-                             text=True, timeout=300)
+    for command in (
+        ["ingest", str(seed), "--quiet", *options],
+        ["query", count, "--format", "csv", *options],
+        ["stats", *options],
+        ["export", "--format", "nq", *options],
+    ):
+        run = subprocess.run(
+            [*KG, "--debug", *command], env=env | {"KG_DEBUG": "1"}, capture_output=True, text=True, timeout=300
+        )
         assert run.returncode == 0, run.stderr
         outputs.append(run.stdout + run.stderr)
     assert "\n1" in outputs[1]
@@ -204,15 +241,17 @@ def test_cli_against_the_store_keeps_credentials_out_of_every_output(remote_stor
     if remote_store.password:
         wrong = env | {"KG_STORE_PASSWORD": "not-" + remote_store.password}
         seed.write_text('{"id": "a2", "title": "Kazakhstan and Hungary meet", "text": "Their ministers met."}\n')
-        run = subprocess.run([*KG, "ingest", str(seed), "--quiet", *options], env=wrong, capture_output=True,
-                             text=True, timeout=120)
+        run = subprocess.run(
+            [*KG, "ingest", str(seed), "--quiet", *options], env=wrong, capture_output=True, text=True, timeout=120
+        )
         assert run.returncode == 1 and "401" in run.stderr
         outputs.append(run.stdout + run.stderr)
         assert not any(remote_store.password in output for output in outputs)
 
 
-def test_debug_logs_of_a_write_hold_no_credentials(writer_credentials: RunningStore, tmp_path: Path,
-                                                   pipeline: Pipeline, caplog: pytest.LogCaptureFixture) -> None:
+def test_debug_logs_of_a_write_hold_no_credentials(
+    writer_credentials: RunningStore, tmp_path: Path, pipeline: Pipeline, caplog: pytest.LogCaptureFixture
+) -> None:
     """Every logger at DEBUG (ours, requests', urllib3's) while articles are written: no secret in any record."""
     caplog.set_level(logging.DEBUG)
     settings = remote_settings(writer_credentials, tmp_path / "state")
@@ -233,8 +272,13 @@ def test_credentials_from_a_netrc_file(remote_store: RunningStore, tmp_path: Pat
     env = {key: value for key, value in remote_store.environment().items() if not key.startswith("KG_STORE_")}
     seed = tmp_path / "one.jsonl"
     seed.write_text('{"id": "n1", "title": "Kazakhstan hosts a summit", "text": "Leaders met in Astana."}\n')
-    run = subprocess.run([*KG, "ingest", str(seed), "--quiet", *remote_store.options(tmp_path / "state")],
-                         env=env | {"NETRC": str(netrc)}, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [*KG, "ingest", str(seed), "--quiet", *remote_store.options(tmp_path / "state")],
+        env=env | {"NETRC": str(netrc)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     assert remote_store.password not in run.stdout + run.stderr
 
@@ -262,11 +306,14 @@ def test_an_unreachable_store_is_named_and_retried_a_bounded_number_of_times(tmp
     assert time.monotonic() - started < 5
 
 
-@pytest.mark.parametrize(("options", "problem"), [
-    ({"store": "http://user:secret@127.0.0.1:1/sparql"}, "no credentials"),
-    ({"store": "data/kg", "update_endpoint": "http://127.0.0.1:1/update"}, "remote store only"),
-    ({"store": "http://127.0.0.1:1/sparql", "store_type": "fuseki"}, "store-type must be one of"),
-])
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        ({"store": "http://user:secret@127.0.0.1:1/sparql"}, "no credentials"),
+        ({"store": "data/kg", "update_endpoint": "http://127.0.0.1:1/update"}, "remote store only"),
+        ({"store": "http://127.0.0.1:1/sparql", "store_type": "fuseki"}, "store-type must be one of"),
+    ],
+)
 def test_store_settings_refuse_nonsense_without_echoing_secrets(options: dict[str, str], problem: str) -> None:
     with pytest.raises(ValueError, match=problem) as raised:
         Settings.build(**options)
@@ -277,7 +324,9 @@ def test_store_types_name_their_endpoints_and_the_state_directory() -> None:
     virtuoso = Settings.build(store="http://db.example:8890/sparql", store_type="virtuoso")
     assert virtuoso.remote is not None and virtuoso.store == Path("data/db.example-8890-sparql")
     assert (virtuoso.remote.update_endpoint, virtuoso.remote.graph_store_endpoint) == (
-        "http://db.example:8890/sparql-auth", "http://db.example:8890/sparql-graph-crud-auth")
+        "http://db.example:8890/sparql-auth",
+        "http://db.example:8890/sparql-graph-crud-auth",
+    )
     oxigraph = Settings.build(store="https://kg.example/query", store_type="oxigraph", state_dir="/var/lib/kg")
     assert oxigraph.remote is not None and oxigraph.store == Path("/var/lib/kg")
     assert oxigraph.remote.graph_store_endpoint == "https://kg.example/store"

@@ -12,7 +12,15 @@ from kg.config import queries_dir
 from server.canned import CannedQuery, ParameterError, load_queries
 from server.decorators import decorator_lines, parse
 
-REQUIRED = {"bilateral-ties", "ties-summary", "agreements", "who-met-whom", "timeline", "entity-mentions", "top-entities"}
+REQUIRED = {
+    "bilateral-ties",
+    "ties-summary",
+    "agreements",
+    "who-met-whom",
+    "timeline",
+    "entity-mentions",
+    "top-entities",
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +36,7 @@ def rows(server, name, **params):
 
 def test_catalogue_json_and_html(server):
     listed = requests.get(server.url + "/api").json()
-    assert REQUIRED <= {q["name"] for q in listed}
+    assert {q["name"] for q in listed} >= REQUIRED
     ties = next(q for q in listed if q["name"] == "bilateral-ties")
     assert {p["name"] for p in ties["parameters"]} >= {"country", "since", "until", "type"}
     html = requests.get(server.url + "/api", headers={"Accept": "text/html"})
@@ -47,7 +55,12 @@ def test_openapi(server):
 
 def test_bilateral_ties(server):
     ties = rows(server, "bilateral-ties")
-    assert {(t["aCode"], t["bCode"], t["type"]) for t in ties} == {("CN", "KZ", "Meeting"), ("CN", "KZ", "Agreement"), ("FR", "KZ", "Meeting"), ("FR", "KZ", "Agreement")}
+    assert {(t["aCode"], t["bCode"], t["type"]) for t in ties} == {
+        ("CN", "KZ", "Meeting"),
+        ("CN", "KZ", "Agreement"),
+        ("FR", "KZ", "Meeting"),
+        ("FR", "KZ", "Agreement"),
+    }
     assert set(ties[0]) >= {"a", "b", "aCode", "bCode", "tie", "type", "article", "headline"}
     assert {t["bCode"] for t in rows(server, "bilateral-ties", country="CN")} == {"KZ"}
     assert {t["aCode"] for t in rows(server, "bilateral-ties", country="FR")} == {"FR"}
@@ -70,7 +83,10 @@ def test_other_queries(server):
     assert {a["sectors"] for a in agreements} == {"energy; transport", "uranium"}
     assert len(rows(server, "agreements", country="FR")) == 1
     met = rows(server, "who-met-whom")
-    assert {(m["name1"], m["name2"]) for m in met} == {("Kassym-Jomart Tokayev", "Xi Jinping"), ("Emmanuel Macron", "Kassym-Jomart Tokayev")}
+    assert {(m["name1"], m["name2"]) for m in met} == {
+        ("Kassym-Jomart Tokayev", "Xi Jinping"),
+        ("Emmanuel Macron", "Kassym-Jomart Tokayev"),
+    }
     assert len(rows(server, "who-met-whom", person=BASE + "person/xi-jinping")) == 1
     timeline = rows(server, "timeline")
     assert [t["date"] for t in timeline] == sorted(t["date"] for t in timeline) and len(timeline) == 3
@@ -101,7 +117,14 @@ def test_invalid_parameters_are_400(server):
 
 @pytest.mark.parametrize(
     "attempt",
-    ['KZ" || true) } #', "KZ\" } } DROP ALL ; SELECT * { ?s ?p ?o", "KZ')) UNION { ?s ?p ?o } #", "KZ\\", '"""', "?__country"],
+    [
+        'KZ" || true) } #',
+        'KZ" } } DROP ALL ; SELECT * { ?s ?p ?o',
+        "KZ')) UNION { ?s ?p ?o } #",
+        "KZ\\",
+        '"""',
+        "?__country",
+    ],
 )
 def test_injection_is_a_harmless_literal(server, attempt):
     response = requests.get(server.url + "/api/bilateral-ties", params={"country": attempt})
@@ -121,15 +144,25 @@ def test_any_parameter_value_is_data(server, value):
 def test_decorator_parser():
     text = "#+ summary: Hello: world\n#+ tags:\n#+   - a\n#+   - b\n#+ defaults:\n#+   - x: 1\n#+ enumerate:\n#+   - k: [A, 'B']\n#+ pagination: 10\nSELECT * {}"
     meta = parse(decorator_lines(text))
-    assert meta == {"summary": "Hello: world", "tags": ["a", "b"], "defaults": [{"x": 1}], "enumerate": [{"k": ["A", "B"]}], "pagination": 10}
+    assert meta == {
+        "summary": "Hello: world",
+        "tags": ["a", "b"],
+        "defaults": [{"x": 1}],
+        "enumerate": [{"k": ["A", "B"]}],
+        "pagination": 10,
+    }
 
 
 def test_parameter_typing(tmp_path):
     path = tmp_path / "q.rq"
     path.write_text("SELECT ?x WHERE { ?x ?p ?_who_iri . ?x ?q ?__n_xsd_integer . ?x ?r ?__name_en }")
     query = CannedQuery.from_file(path)
-    assert [(p.name, p.required, p.kind) for p in query.parameters] == [("who", True, "iri"), ("n", False, "xsd:integer"), ("name", False, "lang:en")]
-    text, bindings = query.bind({"who": "http://x/a", "n": "42", "name": 'a"b'})
+    assert [(p.name, p.required, p.kind) for p in query.parameters] == [
+        ("who", True, "iri"),
+        ("n", False, "xsd:integer"),
+        ("name", False, "lang:en"),
+    ]
+    _, bindings = query.bind({"who": "http://x/a", "n": "42", "name": 'a"b'})
     assert str(bindings["_who_iri"]) == "<http://x/a>"
     with pytest.raises(ParameterError):
         query.bind({"who": "http://x/a", "n": "4.2"})
@@ -138,4 +171,4 @@ def test_parameter_typing(tmp_path):
 
 
 def test_every_shipped_query_loads():
-    assert REQUIRED <= set(load_queries(queries_dir()))
+    assert set(load_queries(queries_dir())) >= REQUIRED

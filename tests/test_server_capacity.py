@@ -43,8 +43,16 @@ def retry_after(response: requests.Response) -> int:
 def busy_server(tmp_path_factory):
     """Two workers, queries never promoted (heavy_after > timeout): what happens when every worker is taken."""
     store = build_store(tmp_path_factory.mktemp("busy") / "store")
-    yield from serving(store, workers=2, threads=6, reserved_threads=2, heavy_after=30, query_timeout=3,
-                       queue_wait=1.0, client_queries=2)
+    yield from serving(
+        store,
+        workers=2,
+        threads=6,
+        reserved_threads=2,
+        heavy_after=30,
+        query_timeout=3,
+        queue_wait=1.0,
+        client_queries=2,
+    )
 
 
 def test_health_and_static_files_answer_while_every_worker_and_queue_slot_is_taken(busy_server):
@@ -52,8 +60,10 @@ def test_health_and_static_files_answer_while_every_worker_and_queue_slot_is_tak
     with ThreadPoolExecutor(4) as clients:
         running = [clients.submit(cartesian, url, n) for n in (2, 3)]  # both workers, for 3 s
         time.sleep(0.3)
-        waiting = [clients.submit(timed, lambda n=n: session(n).get(url + "/sparql", params={"query": "ASK {}"}))
-                   for n in (4, 5)]  # the queue: 4 requests may hold or wait for a worker (6 threads - 2)
+        waiting = [
+            clients.submit(timed, lambda n=n: session(n).get(url + "/sparql", params={"query": "ASK {}"}))
+            for n in (4, 5)
+        ]  # the queue: 4 requests may hold or wait for a worker (6 threads - 2)
         time.sleep(0.3)
         over, elapsed = timed(lambda: session(6).get(url + "/sparql", params={"query": "ASK {}"}))
         assert over.status_code == 503 and retry_after(over) >= 1 and elapsed < 0.5  # at once, not after a wait
@@ -154,7 +164,9 @@ def test_four_cartesian_clients_leave_eight_normal_clients_a_p99_under_a_second(
         while time.monotonic() < stop:
             path, params = NORMAL[index % len(NORMAL)]
             index += 1
-            response, elapsed = timed(lambda path=path, params=params: client.get(url + path, params=params, timeout=30))
+            response, elapsed = timed(
+                lambda path=path, params=params: client.get(url + path, params=params, timeout=30)
+            )
             with lock:
                 latencies.append(elapsed)
                 if response.status_code != 200:
@@ -168,8 +180,10 @@ def test_four_cartesian_clients_leave_eight_normal_clients_a_p99_under_a_second(
         thread.join()
     latencies.sort()
     p50, p99 = statistics.median(latencies), latencies[int(len(latencies) * 0.99)]
-    print(f"\n8 normal clients beside 4 cartesian ones, {seconds:g} s: {len(latencies)} requests, "
-          f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms; heavy answers {sorted(set(heavy_statuses))}")
+    print(
+        f"\n8 normal clients beside 4 cartesian ones, {seconds:g} s: {len(latencies)} requests, "
+        f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms; heavy answers {sorted(set(heavy_statuses))}"
+    )
     assert not failures, failures[:10]
     assert p99 < 1.0, f"p99 {p99:.2f} s"
     assert len(latencies) > 200

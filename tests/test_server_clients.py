@@ -51,7 +51,11 @@ def test_sparqlwrapper_csv(server):
 
 def test_sparqlwrapper_construct_turtle(server):
     graph = rdflib.Graph().parse(data=wrapper(server, TURTLE, CONSTRUCT), format="turtle")
-    assert {str(o) for o in graph.objects(None, rdflib.URIRef("https://w3id.org/astana-kg/ontology#isoCode"))} == {"CN", "FR", "KZ"}
+    assert {str(o) for o in graph.objects(None, rdflib.URIRef("https://w3id.org/astana-kg/ontology#isoCode"))} == {
+        "CN",
+        "FR",
+        "KZ",
+    }
 
 
 def test_sparqlwrapper_construct_jsonld_round_trips(server):

@@ -25,10 +25,14 @@ def server(tmp_path_factory):
 def test_ingest_while_serving_becomes_visible(server):
     url = server.url + "/sparql"
     assert requests.get(url, params={"query": ASK}).json()["boolean"] is False
-    quad = pyoxigraph.Quad(ARTICLE, pyoxigraph.NamedNode("https://schema.org/headline"), pyoxigraph.Literal("Late news"), ARTICLE)
+    quad = pyoxigraph.Quad(
+        ARTICLE, pyoxigraph.NamedNode("https://schema.org/headline"), pyoxigraph.Literal("Late news"), ARTICLE
+    )
     # What `kg ingest` does: open read-write while the server's workers hold read-only snapshots.
     with ThreadPoolExecutor(4) as readers:
-        load = [readers.submit(requests.get, url, params={"query": "SELECT * { ?s ?p ?o } LIMIT 50"}) for _ in range(20)]
+        load = [
+            readers.submit(requests.get, url, params={"query": "SELECT * { ?s ?p ?o } LIMIT 50"}) for _ in range(20)
+        ]
         with KnowledgeStore(server.store) as store:
             store.apply(StoreChange(graphs={ARTICLE.value: f"{quad.triple} .\n"}))
             store.bump_generation()

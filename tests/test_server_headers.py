@@ -17,10 +17,21 @@ import requests
 from fixtures.server_harness import build_store, serving
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-PAGES = ["/", "/search?q=kaz", "/query", "/query?query=ASK%20%7B%7D", "/ties", "/ties?a=FR&b=KZ",
-         "/ties/pair?a=FR&b=KZ", "/api", "/api/bilateral-ties?country=KZ", "/resource/country/KZ",
-         "/resource/article/tokayev-meets-xi", "/sparql",
-         "/sparql?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%203&format=html"]
+PAGES = [
+    "/",
+    "/search?q=kaz",
+    "/query",
+    "/query?query=ASK%20%7B%7D",
+    "/ties",
+    "/ties?a=FR&b=KZ",
+    "/ties/pair?a=FR&b=KZ",
+    "/api",
+    "/api/bilateral-ties?country=KZ",
+    "/resource/country/KZ",
+    "/resource/article/tokayev-meets-xi",
+    "/sparql",
+    "/sparql?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%203&format=html",
+]
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +70,29 @@ def test_every_kind_of_response_carries_the_security_headers(server):
         "timeout": requests.get(url + "/sparql", params={"query": slow}),
         "forbidden": requests.post(url + "/sparql", data={"update": "CLEAR ALL"}),
         "method": requests.delete(url + "/sparql"),
-        "preflight": requests.options(url + "/sparql", headers={"Origin": "http://e.example",
-                                                                 "Access-Control-Request-Method": "POST"}),
+        "preflight": requests.options(
+            url + "/sparql", headers={"Origin": "http://e.example", "Access-Control-Request-Method": "POST"}
+        ),
     }
     statuses = {name: response.status_code for name, response in responses.items()}
     assert statuses == {
-        "page": 200, "results": 200, "graph": 200, "static": 200, "vendored": 200, "export": 200, "HEAD": 200,
-        "health": 200, "openapi": 200, "not found": 404, "bad query": 400, "not acceptable": 406, "too long": 413,
-        "timeout": 503, "forbidden": 403, "method": 405, "preflight": 200,
+        "page": 200,
+        "results": 200,
+        "graph": 200,
+        "static": 200,
+        "vendored": 200,
+        "export": 200,
+        "HEAD": 200,
+        "health": 200,
+        "openapi": 200,
+        "not found": 404,
+        "bad query": 400,
+        "not acceptable": 406,
+        "too long": 413,
+        "timeout": 503,
+        "forbidden": 403,
+        "method": 405,
+        "preflight": 200,
     }
     for name, response in responses.items():
         try:
@@ -90,8 +116,11 @@ class _InlineCode(HTMLParser):
         if tag == "style":
             self.found.append("<style>")
         self.found += [f"{tag} {name}=" for name, _ in attrs if name == "style" or name.startswith("on")]
-        self.found += [f"{tag} href={value}" for name, value in attrs
-                       if name == "href" and (value or "").lower().startswith("javascript:")]
+        self.found += [
+            f"{tag} href={value}"
+            for name, value in attrs
+            if name == "href" and (value or "").lower().startswith("javascript:")
+        ]
 
     def handle_data(self, data: str) -> None:
         if self._in_script and data.strip():

@@ -33,8 +33,10 @@ def server(tmp_path_factory):
     """The fixture articles plus one graph of ~10 MB as N-Quads, so a download takes long enough to cut short."""
     store = build_store(tmp_path_factory.mktemp("leases") / "store")
     text = pyoxigraph.NamedNode("https://schema.org/text")
-    quads = [pyoxigraph.Quad(pyoxigraph.NamedNode(f"{BASE}thing/{i}"), text, pyoxigraph.Literal("x" * 60 + str(i)), BIG)
-             for i in range(60_000)]
+    quads = [
+        pyoxigraph.Quad(pyoxigraph.NamedNode(f"{BASE}thing/{i}"), text, pyoxigraph.Literal("x" * 60 + str(i)), BIG)
+        for i in range(60_000)
+    ]
     with KnowledgeStore(store) as kg_store:
         kg_store.oxigraph.bulk_extend(quads)
     yield from serving(store, workers=2)

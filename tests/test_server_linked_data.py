@@ -23,7 +23,7 @@ def minted_iris() -> set[str]:
 
 
 def local(server, iri: str) -> str:
-    return server.url + "/resource/" + iri[len(BASE):].partition("#")[0]
+    return server.url + "/resource/" + iri[len(BASE) :].partition("#")[0]
 
 
 def test_every_minted_iri_dereferences_as_html_and_turtle(server):
@@ -41,11 +41,20 @@ def test_every_minted_iri_dereferences_as_html_and_turtle(server):
 
 
 def test_suffixes_and_alternate_links(server):
-    for suffix, media_type, rdflib_format in [("ttl", "text/turtle", "turtle"), ("jsonld", "application/ld+json", "json-ld"), ("nt", "application/n-triples", "nt"), ("rdf", "application/rdf+xml", "xml")]:
+    for suffix, media_type, rdflib_format in [
+        ("ttl", "text/turtle", "turtle"),
+        ("jsonld", "application/ld+json", "json-ld"),
+        ("nt", "application/n-triples", "nt"),
+        ("rdf", "application/rdf+xml", "xml"),
+    ]:
         response = requests.get(f"{server.url}/resource/country/KZ.{suffix}")
         assert response.status_code == 200 and response.headers["Content-Type"].startswith(media_type)
         graph = rdflib.Graph().parse(data=response.text, format=rdflib_format)
-        assert (rdflib.URIRef(BASE + "country/KZ"), rdflib.URIRef("https://w3id.org/astana-kg/ontology#isoCode"), rdflib.Literal("KZ")) in graph
+        assert (
+            rdflib.URIRef(BASE + "country/KZ"),
+            rdflib.URIRef("https://w3id.org/astana-kg/ontology#isoCode"),
+            rdflib.Literal("KZ"),
+        ) in graph
     response = requests.get(server.url + "/resource/country/KZ")
     assert 'rel="alternate"; type="application/ld+json"' in response.headers["Link"]
     assert "Accept" in response.headers["Vary"]
@@ -72,7 +81,9 @@ def test_incoming_links_are_paged(server, monkeypatch):
     mentions = "https://schema.org/mentions"
     first = requests.get(server.url + "/resource/country/KZ", headers={"Accept": BROWSER}).text
     assert "page 1 of 3" in first
-    second = requests.get(server.url + "/resource/country/KZ", params={"in": mentions, "page": "2"}, headers={"Accept": BROWSER}).text
+    second = requests.get(
+        server.url + "/resource/country/KZ", params={"in": mentions, "page": "2"}, headers={"Accept": BROWSER}
+    ).text
     assert "page 2 of 3" in second and "previous" in second and "next" in second
     assert second.count('href="/resource/article/') >= 1
 

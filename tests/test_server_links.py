@@ -19,8 +19,14 @@ from fixtures.server_harness import BASE, build_store, serving
 from server.iri_map import IriMap
 
 TOKEN = "links-token"
-HOSTILE = ["javascript:alert(document.domain)", "JavaScript:alert(1)", "javascript://%0Aalert(1)",
-           "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "vbscript:msgbox(1)", "file:///etc/passwd"]
+HOSTILE = [
+    "javascript:alert(document.domain)",
+    "JavaScript:alert(1)",
+    "javascript://%0Aalert(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+]
 BROWSER = {"Accept": "text/html"}
 
 
@@ -61,8 +67,10 @@ def test_query_results_show_other_schemes_as_text(server, iri):
 def test_stored_iris_with_other_schemes_are_text_on_resource_pages(server):
     article = f"<{BASE}article/grain-harvest>"
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
-    triples = " ".join(f'{article} <https://schema.org/mentions> <{iri}> . <{iri}> {label} "evil" .'
-                       for iri in ("javascript:alert(1)", "data:text/html,x"))
+    triples = " ".join(
+        f'{article} <https://schema.org/mentions> <{iri}> . <{iri}> {label} "evil" .'
+        for iri in ("javascript:alert(1)", "data:text/html,x")
+    )
     update = f"INSERT DATA {{ GRAPH {article} {{ {triples} }} }}"
     auth = {"Authorization": f"Bearer {TOKEN}"}
     response = requests.post(server.url + "/sparql", data={"update": update}, headers=auth)

@@ -52,11 +52,19 @@ def test_one_access_line_per_request(server, caplog):
     missing = client.get(server.url + "/export/article/missing.ttl")
     export = client.get(server.url + "/export.nq", headers={"Accept-Encoding": "identity"})
     head = client.head(server.url + "/healthz")
-    expected = [("GET", "/sparql?query=ASK+%7B%7D", ok), ("GET", "/export/article/missing.ttl", missing),
-                ("GET", "/export.nq", export), ("HEAD", "/healthz", head)]
+    expected = [
+        ("GET", "/sparql?query=ASK+%7B%7D", ok),
+        ("GET", "/export/article/missing.ttl", missing),
+        ("GET", "/export.nq", export),
+        ("HEAD", "/healthz", head),
+    ]
     for method, path, response in expected:
-        (line,) = wait_for(caplog, lambda r, m=method, p=path: r.name == "server.access" and
-                           (fields(r)["method"], fields(r)["path"]) == (m, p))
+        (line,) = wait_for(
+            caplog,
+            lambda r, m=method, p=path: (
+                r.name == "server.access" and (fields(r)["method"], fields(r)["path"]) == (m, p)
+            ),
+        )
         logged = fields(line)
         assert logged["status"] == response.status_code
         assert logged["bytes"] == len(response.content)
@@ -81,19 +89,25 @@ def test_timeouts_replaced_workers_and_store_reopens_are_recorded(server, caplog
     (written,) = wait_for(caplog, lambda r: r.getMessage().startswith("the store was written"))
     assert fields(written)["generation"] == fields(written)["was"] + 1
     requests.get(server.url + "/sparql", params={"query": "ASK {}"})
-    wait_for(caplog, lambda r: r.getMessage() == "worker opened the store" and
-             fields(r)["generation"] == fields(written)["generation"])
+    wait_for(
+        caplog,
+        lambda r: (
+            r.getMessage() == "worker opened the store" and fields(r)["generation"] == fields(written)["generation"]
+        ),
+    )
 
 
 def test_queries_are_logged_cut_short(server, caplog):
     caplog.set_level(logging.DEBUG, logger="server")
     long_query = "ASK { ?s ?p ?o } # " + "padding " * 800
     assert requests.get(server.url + "/sparql", params={"query": long_query}).status_code == 200
-    (answered,) = wait_for(caplog, lambda r: r.getMessage() == "query answered"
-                           and fields(r)["query"].startswith("ASK"))
+    (answered,) = wait_for(
+        caplog, lambda r: r.getMessage() == "query answered" and fields(r)["query"].startswith("ASK")
+    )
     assert len(fields(answered)["query"]) == LogSettings.query_chars and fields(answered)["query"].endswith("…")
-    (access,) = wait_for(caplog, lambda r: r.name == "server.access"
-                         and fields(r)["path"].startswith("/sparql?query=ASK"))
+    (access,) = wait_for(
+        caplog, lambda r: r.name == "server.access" and fields(r)["path"].startswith("/sparql?query=ASK")
+    )
     assert len(fields(access)["path"]) == LogSettings.query_chars
 
 
@@ -106,8 +120,12 @@ def test_the_write_token_is_never_logged(server, caplog):
         requests.post(url + "/sparql", data={"update": update}, headers=auth)
         direct = {**auth, "Content-Type": "application/sparql-update"}
         requests.post(url + "/sparql", data=update.encode(), headers=direct)
-        requests.put(url + "/rdf-graphs", params={"graph": "http://example.org/t"},
-                     data=b"<http://e/s> <http://e/p> 1 .", headers={**auth, "Content-Type": "text/turtle"})
+        requests.put(
+            url + "/rdf-graphs",
+            params={"graph": "http://example.org/t"},
+            data=b"<http://e/s> <http://e/p> 1 .",
+            headers={**auth, "Content-Type": "text/turtle"},
+        )
         requests.get(url + "/sparql", params={"query": "ASK {}"}, headers=auth)
         requests.post(url + "/sparql", data={"update": "LOAD <http://127.0.0.1:1/x>"}, headers=auth)
     wait_for(caplog, lambda r: r.name == "server.access" and fields(r)["path"] == "/sparql?query=ASK+%7B%7D")
@@ -133,7 +151,11 @@ def test_json_and_text_formats():
             if fmt == "json":
                 record = json.loads(line)
                 assert {key: record[key] for key in ("level", "logger", "msg", *logged)} == {
-                    "level": "info", "logger": "server.access", "msg": "request", **logged}
+                    "level": "info",
+                    "logger": "server.access",
+                    "msg": "request",
+                    **logged,
+                }
                 assert record["ts"].endswith("+00:00")
             else:
                 assert line.endswith('server.access: request method=GET path="/a b" ms=1.5')
@@ -146,8 +168,9 @@ def test_json_and_text_formats():
 def test_kg_serve_logs_json_lines_without_the_token(tmp_path):
     store = build_store(tmp_path / "store")
     log = tmp_path / "serve.log"
-    with kg_serve("--store", str(store), "--write-token", TOKEN, "--log-format", "json", "--log-level", "debug",
-                  log=log) as served:
+    with kg_serve(
+        "--store", str(store), "--write-token", TOKEN, "--log-format", "json", "--log-level", "debug", log=log
+    ) as served:
         update = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 } }"
         for token in (TOKEN, OTHER):
             requests.post(served.url + "/sparql", data={"update": update}, headers={"Authorization": f"Bearer {token}"})
@@ -157,7 +180,11 @@ def test_kg_serve_logs_json_lines_without_the_token(tmp_path):
     assert len(records) == len(lines) - 1, lines
     access = [r for r in records if r["logger"] == "server.access"]
     assert {(r["method"], r["path"].split("?")[0], r["status"]) for r in access} >= {
-        ("GET", "/healthz", 200), ("POST", "/sparql", 204), ("POST", "/sparql", 403), ("GET", "/sparql", 200)}
+        ("GET", "/healthz", 200),
+        ("POST", "/sparql", 204),
+        ("POST", "/sparql", 403),
+        ("GET", "/sparql", 200),
+    }
     assert any(r["msg"] == "serving" and r["network_fence"] in ("seccomp", "netns") for r in records)
     assert TOKEN not in log.read_text() and OTHER not in log.read_text()
 
@@ -165,10 +192,26 @@ def test_kg_serve_logs_json_lines_without_the_token(tmp_path):
 def test_kg_ingest_takes_the_log_options(tmp_path):
     """The options parse and apply (a missing input file then fails the ingest as usual, before spaCy loads)."""
     result = subprocess.run(
-        [sys.executable, "-m", "kg", "ingest", str(tmp_path / "missing.jsonl"), "--store", str(tmp_path / "store"),
-         "--log-level", "debug", "--log-format", "json"], capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "ingest",
+            str(tmp_path / "missing.jsonl"),
+            "--store",
+            str(tmp_path / "store"),
+            "--log-level",
+            "debug",
+            "--log-format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stderr
-    bad = subprocess.run([sys.executable, "-m", "kg", "ingest", "x", "--log-format", "xml"],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "kg", "ingest", "x", "--log-format", "xml"], capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "log-format" in bad.stderr
     assert "secret" not in repr(Settings.build(write_token="secret"))

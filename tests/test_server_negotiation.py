@@ -60,7 +60,9 @@ def server(tmp_path_factory):
 @pytest.mark.parametrize(("accept", "expected"), SELECT_CASES)
 def test_select_negotiation(server, accept, expected):
     headers = {"Accept": accept} if accept is not None else {"Accept": ""}
-    response = requests.get(server.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}, headers=headers)
+    response = requests.get(
+        server.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}, headers=headers
+    )
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0] == expected
     assert "Accept" in response.headers["Vary"]
@@ -68,14 +70,18 @@ def test_select_negotiation(server, accept, expected):
 
 @pytest.mark.parametrize(("accept", "expected"), CONSTRUCT_CASES)
 def test_construct_negotiation(server, accept, expected):
-    response = requests.get(server.url + "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"}, headers={"Accept": accept})
+    response = requests.get(
+        server.url + "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"}, headers={"Accept": accept}
+    )
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0] == expected
 
 
 @pytest.mark.parametrize("token", ["json", "xml", "csv", "tsv", "html"])
 def test_format_override_beats_accept(server, token):
-    response = requests.get(server.url + "/sparql", params={"query": "ASK {}", "output": token}, headers={"Accept": CHROME})
+    response = requests.get(
+        server.url + "/sparql", params={"query": "ASK {}", "output": token}, headers={"Accept": CHROME}
+    )
     assert response.headers["Content-Type"].split(";")[0] == formats.by_name(token, formats.RESULT_FORMATS).media_type
 
 

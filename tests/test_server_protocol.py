@@ -12,8 +12,12 @@ import requests
 
 from fixtures.server_harness import BASE, build_store, serving
 
-COUNT_ARTICLES = "PREFIX akg: <https://w3id.org/astana-kg/ontology#> SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a akg:Article }"
-CONSTRUCT = "CONSTRUCT { ?c <http://example.org/code> ?code } WHERE { ?c <https://w3id.org/astana-kg/ontology#isoCode> ?code }"
+COUNT_ARTICLES = (
+    "PREFIX akg: <https://w3id.org/astana-kg/ontology#> SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a akg:Article }"
+)
+CONSTRUCT = (
+    "CONSTRUCT { ?c <http://example.org/code> ?code } WHERE { ?c <https://w3id.org/astana-kg/ontology#isoCode> ?code }"
+)
 
 
 TOKEN = "protocol-token"
@@ -44,14 +48,24 @@ def test_default_graph_is_union_and_dataset_parameters(server):
     assert n_of(requests.get(url, params={"query": COUNT_ARTICLES, "default-graph-uri": one})) == 1
     named = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     assert n_of(requests.get(url, params={"query": named})) == 7  # 3 articles, entities, cube, statistics, ontology
-    assert n_of(requests.get(url, params={"query": named, "named-graph-uri": [one, BASE + "article/france-visit"]})) == 2
-    from_query = f"SELECT (COUNT(DISTINCT ?a) AS ?n) FROM <{one}> WHERE {{ ?a a <https://w3id.org/astana-kg/ontology#Article> }}"
+    assert (
+        n_of(requests.get(url, params={"query": named, "named-graph-uri": [one, BASE + "article/france-visit"]})) == 2
+    )
+    from_query = (
+        f"SELECT (COUNT(DISTINCT ?a) AS ?n) FROM <{one}> WHERE {{ ?a a <https://w3id.org/astana-kg/ontology#Article> }}"
+    )
     assert n_of(requests.get(url, params={"query": from_query})) == 1
 
 
 @pytest.mark.parametrize(
     ("fmt", "media_type"),
-    [("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"), ("csv", "text/csv"), ("tsv", "text/tab-separated-values"), ("html", "text/html")],
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+        ("html", "text/html"),
+    ],
 )
 def test_select_formats(server, fmt, media_type):
     query = "SELECT DISTINCT ?code WHERE { ?c <https://w3id.org/astana-kg/ontology#isoCode> ?code } ORDER BY ?code"
@@ -62,7 +76,9 @@ def test_select_formats(server, fmt, media_type):
     if fmt == "csv":
         assert [row[0] for row in csv.reader(io.StringIO(response.text))] == ["code", "CN", "FR", "KZ"]
     elif fmt in ("json", "xml", "tsv"):
-        parsed = pyoxigraph.parse_query_results(response.content, format=pyoxigraph.QueryResultsFormat.from_media_type(media_type))
+        parsed = pyoxigraph.parse_query_results(
+            response.content, format=pyoxigraph.QueryResultsFormat.from_media_type(media_type)
+        )
         assert {s["code"].value for s in parsed} == {"CN", "FR", "KZ"}
     else:
         assert "<table>" in response.text and "KZ" in response.text
@@ -122,7 +138,10 @@ def test_query_length_limit(server):
 
 
 def test_service_refused_even_in_disguise(server):
-    for query in ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", "select * { service silent <http://x/> {} }"):
+    for query in (
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }",
+        "select * { service silent <http://x/> {} }",
+    ):
         response = requests.get(server.url + "/sparql", params={"query": query})
         assert response.status_code == 400 and "SERVICE" in response.text
     harmless = 'SELECT ?service WHERE { BIND("SERVICE" AS ?service) }  # SERVICE in a comment'
@@ -148,10 +167,14 @@ def test_406_names_what_is_available(server):
 
 
 def test_cors_for_reads(server):
-    response = requests.get(server.url + "/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://elsewhere.example"})
+    response = requests.get(
+        server.url + "/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://elsewhere.example"}
+    )
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Credentials" not in response.headers
-    preflight = requests.options(server.url + "/sparql", headers={"Origin": "http://e.example", "Access-Control-Request-Method": "POST"})
+    preflight = requests.options(
+        server.url + "/sparql", headers={"Origin": "http://e.example", "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status_code == 200 and "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert "Authorization" not in preflight.headers["Access-Control-Allow-Headers"]
 
@@ -163,7 +186,9 @@ def test_service_description_for_rdf_clients_and_page_for_browsers(server):
     sd = "http://www.w3.org/ns/sparql-service-description#"
     assert any(t.predicate.value == sd + "endpoint" for t in triples)
     assert any(t.object.value.endswith("/.well-known/void") for t in triples)
-    page = requests.get(server.url + "/sparql", headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    page = requests.get(
+        server.url + "/sparql", headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    )
     assert page.headers["Content-Type"].startswith("text/html") and "<form" in page.text
 
 

@@ -48,7 +48,9 @@ def test_timeout_answers_503_stops_the_work_and_recovers(server):
     assert len(killed) == 1
     time.sleep(0.5)
     for pid in killed:  # the runaway worker is gone, not spinning in the background
-        assert not os.path.exists(f"/proc/{pid}") or Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] == "Z"
+        assert (
+            not os.path.exists(f"/proc/{pid}") or Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] == "Z"
+        )
     deadline = time.monotonic() + 10
     while len(worker_pids(server)) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -61,7 +63,9 @@ def test_timeout_can_be_lowered_not_raised(read_only_server):
     started = time.monotonic()
     response = requests.get(read_only_server.url + "/sparql", params={"query": CARTESIAN, "timeout": "60"})
     assert response.status_code == 503 and time.monotonic() - started < 5
-    assert requests.get(read_only_server.url + "/sparql", params={"query": "ASK {}", "timeout": "abc"}).status_code == 400
+    assert (
+        requests.get(read_only_server.url + "/sparql", params={"query": "ASK {}", "timeout": "abc"}).status_code == 400
+    )
 
 
 def test_update_refused_without_token(read_only_server, server):
@@ -70,13 +74,23 @@ def test_update_refused_without_token(read_only_server, server):
     assert requests.post(server.url + "/sparql", data={"update": update}).status_code == 403
     wrong = requests.post(server.url + "/sparql", data={"update": update}, headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 403
-    assert requests.put(read_only_server.url + "/rdf-graphs", params={"graph": "http://example.org/g"}, data=b"", headers={"Content-Type": "text/turtle"}).status_code == 403
+    assert (
+        requests.put(
+            read_only_server.url + "/rdf-graphs",
+            params={"graph": "http://example.org/g"},
+            data=b"",
+            headers={"Content-Type": "text/turtle"},
+        ).status_code
+        == 403
+    )
 
 
 def test_update_accepted_with_token_and_visible(server):
     auth = {"Authorization": f"Bearer {TOKEN}"}
     update = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 42 } }"
-    response = requests.post(server.url + "/sparql", data=update.encode(), headers={**auth, "Content-Type": "application/sparql-update"})
+    response = requests.post(
+        server.url + "/sparql", data=update.encode(), headers={**auth, "Content-Type": "application/sparql-update"}
+    )
     assert response.status_code == 204, response.text
     ask = "ASK { <http://example.org/s> <http://example.org/p> 42 }"
     assert requests.get(server.url + "/sparql", params={"query": ask}).json()["boolean"] is True
@@ -88,12 +102,18 @@ def test_update_accepted_with_token_and_visible(server):
     )
     assert put.status_code == 201
     assert requests.get(server.url + "/sparql", params={"query": ask}).json()["boolean"] is False
-    assert requests.delete(server.url + "/rdf-graphs", params={"graph": "http://example.org/g"}, headers=auth).status_code == 204
+    assert (
+        requests.delete(server.url + "/rdf-graphs", params={"graph": "http://example.org/g"}, headers=auth).status_code
+        == 204
+    )
 
 
 def test_load_and_service_refused_in_updates(server):
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    for update in ("LOAD <http://127.0.0.1:1/data.ttl>", "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"):
+    for update in (
+        "LOAD <http://127.0.0.1:1/data.ttl>",
+        "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }",
+    ):
         response = requests.post(server.url + "/sparql", data={"update": update}, headers=auth)
         assert response.status_code == 400 and "outbound" in response.text
     bad = requests.post(server.url + "/sparql", data={"update": "INSERT DATA {"}, headers=auth)

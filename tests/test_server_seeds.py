@@ -36,7 +36,7 @@ def test_every_seed_iri_dereferences(server, seeds_store):
     assert documents
     session = requests.Session()
     for iri in sorted(documents):
-        url = server.url + "/resource/" + iri[len(DEFAULT_BASE_IRI):]
+        url = server.url + "/resource/" + iri[len(DEFAULT_BASE_IRI) :]
         html = session.get(url, headers={"Accept": BROWSER})
         assert html.status_code == 200 and html.headers["Content-Type"].startswith("text/html"), iri
         turtle = session.get(url, headers={"Accept": "text/turtle"})

@@ -38,7 +38,7 @@ NOT_SEEN = [
     "SELECT * { ?s ?p 'SERVICE' }",
     'SELECT * { ?s ?p """\nSERVICE <http://x/> { }\n""" }',
     "SELECT * { ?s ?p ?o FILTER(LANG(?o) = 'en') } # SERVICE\n",
-    "SELECT * { ?s ?p \"x\"@service }",
+    'SELECT * { ?s ?p "x"@service }',
 ]
 
 
@@ -62,7 +62,7 @@ def test_token_boundaries_follow_the_grammar():
     assert ("langtag", "@en-GB") in list(tokens('"x"@en-GB'))
     assert keywords("SELECT * FROM <g> WHERE { ?s ?p ?o }") >= {"SELECT", "FROM", "WHERE"}
     assert variables("SELECT ?_country_iri $x WHERE { ?x ?p ?_country_iri }") == ["_country_iri", "x", "p"]
-    assert decode_escapes("\\u0053\\U0001F600") == "S\U0001F600"
+    assert decode_escapes("\\u0053\\U0001F600") == "S\U0001f600"
 
 
 def test_depth_counts_brackets_outside_strings_comments_and_iris():

@@ -58,8 +58,7 @@ def service_spellings(url: str) -> dict[str, str]:
         "comment ended by CR": f"SELECT * WHERE {{ # hidden\rSERVICE <{url}x> {{ ?s ?p ?o }} }}",
         "comment ended by LF": f"SELECT * WHERE {{ # hidden\nSERVICE <{url}x> {{ ?s ?p ?o }} }}",
         "comment ended by CRLF": f"SELECT * WHERE {{ # hidden\r\nSERVICE <{url}x> {{ ?s ?p ?o }} }}",
-        "PN_LOCAL escape":
-            f"PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\#x AS ?z) SERVICE <{url}y> {{ ?s ?p ?o }} }}",
+        "PN_LOCAL escape": f"PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\#x AS ?z) SERVICE <{url}y> {{ ?s ?p ?o }} }}",
         "lower case": f"select * where {{ service <{url}x> {{ ?s ?p ?o }} }}",
         "mixed case": f"SeLeCt * WhErE {{ sErViCe <{url}x> {{ ?s ?p ?o }} }}",
         "SILENT": f"SELECT * WHERE {{ SERVICE SILENT <{url}x> {{ ?s ?p ?o }} }}",
@@ -90,8 +89,7 @@ def load_spellings(url: str) -> dict[str, str]:
         "LOAD": f"LOAD <{url}data.ttl>",
         "LOAD SILENT INTO GRAPH": f"load silent <{url}data.ttl> into graph <http://example.org/g>",
         "LOAD after a CR comment": f"# x\rLOAD <{url}data.ttl>",
-        "SERVICE in an update":
-            f"INSERT {{ GRAPH <http://example.org/g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "SERVICE in an update": f"INSERT {{ GRAPH <http://example.org/g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     }
 
 
@@ -101,8 +99,10 @@ SPELLINGS = list(service_spellings("http://127.0.0.1:1/"))
 @pytest.mark.parametrize("spelling", SPELLINGS)
 def test_service_is_refused_and_nothing_connects(server, canary, spelling):
     query = service_spellings(canary.url)[spelling]
-    for response in (requests.get(server.url + "/sparql", params={"query": query}),
-                     requests.post(server.url + "/sparql", data={"query": query})):
+    for response in (
+        requests.get(server.url + "/sparql", params={"query": query}),
+        requests.post(server.url + "/sparql", data={"query": query}),
+    ):
         assert response.status_code == 400, (spelling, response.status_code, response.text)
 
 
@@ -180,10 +180,18 @@ def refuse_fences() -> None:
         return struct.pack("=HBBI", code, jt, jf, k)
 
     eperm, allow = 0x00050000 | errno.EPERM, 0x7FFF0000
-    program = b"".join([
-        op(0x20, 4), op(0x15, arch, 1, 0), op(0x06, allow),
-        op(0x20, 0), op(0x15, nr_seccomp, 1, 0), op(0x15, nr_unshare, 0, 1), op(0x06, eperm), op(0x06, allow),
-    ])
+    program = b"".join(
+        [
+            op(0x20, 4),
+            op(0x15, arch, 1, 0),
+            op(0x06, allow),
+            op(0x20, 0),
+            op(0x15, nr_seccomp, 1, 0),
+            op(0x15, nr_unshare, 0, 1),
+            op(0x06, eperm),
+            op(0x06, allow),
+        ]
+    )
     libc = ctypes.CDLL(None, use_errno=True)
     buffer = ctypes.create_string_buffer(program)
 

@@ -13,15 +13,16 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import expect
 
-from browser import browser_page, chromium, ui_server  # noqa: F401 - fixtures
-
+pytest_plugins = ["browser"]  # the browser fixtures (tests/browser.py), here only
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_search_autocomplete_leads_to_the_resource_page(browser_page):
     page = browser_page.page
     browser_page.goto("/")
-    expect(page.locator("ul.counts a", has_text="countries")).to_have_attribute("href", re.compile(r"/api/top-entities\?kind=Country"))
+    expect(page.locator("ul.counts a", has_text="countries")).to_have_attribute(
+        "href", re.compile(r"/api/top-entities\?kind=Country")
+    )
     page.get_by_role("combobox").press_sequentially("hunga")
     option = page.get_by_role("option", name=re.compile("Hungary"))
     expect(option.first).to_be_visible()
@@ -36,7 +37,9 @@ def test_article_page_highlights_entities_and_lists_events(browser_page):
     page = browser_page.page
     browser_page.goto("/search?q=Bolsters+Partnership")
     page.get_by_role("link", name=re.compile("Kazakhstan Bolsters Partnership")).click()
-    expect(page.locator(".article .body a.mention.country", has_text="Kazakhstan").first).to_have_attribute("href", "/resource/country/KZ")
+    expect(page.locator(".article .body a.mention.country", has_text="Kazakhstan").first).to_have_attribute(
+        "href", "/resource/country/KZ"
+    )
     expect(page.locator("ul.reports li").first).to_be_visible()
 
 

@@ -35,10 +35,12 @@ def html(server, path, status=200, **params):
 
 def test_home_counts_link_to_lists_and_latest_articles(server):
     page = html(server, "/")
-    assert '<strong>3</strong> articles' in page and 'href="/api/latest-articles"' in page
+    assert "<strong>3</strong> articles" in page and 'href="/api/latest-articles"' in page
     assert 'href="/api/top-entities?kind=Country"' in page and 'href="/api/timeline?type=Meeting"' in page
     assert '<a href="/api/bilateral-ties"><strong>4</strong> bilateral ties</a>' in page and "type=Tie" not in page
-    assert page.index("Kazakhstan Yields Sufficient Grain") < page.index("Tokayev Meets Xi Jinping in Beijing")  # newest first
+    assert page.index("Kazakhstan Yields Sufficient Grain") < page.index(
+        "Tokayev Meets Xi Jinping in Beijing"
+    )  # newest first
     assert 'href="/resource/article/tokayev-meets-xi"' in page
 
 
@@ -104,12 +106,21 @@ def test_query_page_serves_yasgui_from_our_origin(server):
     page = html(server, "/query", query="SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     assert 'src="/static/vendor/yasgui/yasgui.min.js"' in page
     assert "SELECT * WHERE { ?s ?p ?o } LIMIT 1</textarea>" in page
-    for asset in ("/static/vendor/yasgui/yasgui.min.js", "/static/vendor/yasgui/yasgui.min.css", "/static/vendor/cytoscape/cytoscape.min.js", "/static/app.css"):
+    for asset in (
+        "/static/vendor/yasgui/yasgui.min.js",
+        "/static/vendor/yasgui/yasgui.min.css",
+        "/static/vendor/cytoscape/cytoscape.min.js",
+        "/static/app.css",
+    ):
         assert requests.get(server.url + asset).status_code == 200, asset
 
 
 def test_highlight_prefers_longest_names_and_whole_words():
-    names = [("Kassym-Jomart Tokayev", "p/t", "person"), ("Kazakhstan", "c/kz", "country"), ("Kazakh", "c/kz", "country")]
+    names = [
+        ("Kassym-Jomart Tokayev", "p/t", "person"),
+        ("Kazakhstan", "c/kz", "country"),
+        ("Kazakh", "c/kz", "country"),
+    ]
     segments = highlight("Kassym-Jomart Tokayev of Kazakhstan met Tokayevich; Tokayev left.", names)
     linked = [(s["text"], s.get("entity")) for s in segments if "entity" in s]
     assert linked == [("Kassym-Jomart Tokayev", "p/t"), ("Kazakhstan", "c/kz"), ("Tokayev", "p/t")]
@@ -121,16 +132,22 @@ def test_network_and_chart_from_cube_rows():
         {"aCode": "CN", "bCode": "KZ", "ties": "3", "byType": "Meeting 2, Agreement 1", "goldsteinMean": "2"},
         {"aCode": "FR", "bCode": "KZ", "ties": "1", "byType": "Visit 1"},
     ]
-    known = [{"code": "KZ", "name": "Kazakhstan", "mentions": "5"}, {"code": "CN", "name": "China", "mentions": "2"},
-             {"code": "FR", "name": "France", "mentions": "1"}]
+    known = [
+        {"code": "KZ", "name": "Kazakhstan", "mentions": "5"},
+        {"code": "CN", "name": "China", "mentions": "2"},
+        {"code": "FR", "name": "France", "mentions": "1"},
+    ]
     graph = network(rows, known)
     assert [n["id"] for n in graph["nodes"]] == ["KZ", "CN", "FR"]
     edge = graph["edges"][0]
     assert (edge["ties"], edge["goldstein"], edge["dominant"]) == (3, 2.0, "Meeting")
     assert edge["label"] == "China – Kazakhstan"
     assert graph["edges"][1]["goldstein"] is None
-    series = [{"month": "2023-10", "type": "Meeting", "ties": "2"}, {"month": "2023-10", "type": "Visit", "ties": "1"},
-              {"month": "2024-01", "type": "Meeting", "ties": "1"}]
+    series = [
+        {"month": "2023-10", "type": "Meeting", "ties": "2"},
+        {"month": "2023-10", "type": "Visit", "ties": "1"},
+        {"month": "2024-01", "type": "Meeting", "ties": "1"},
+    ]
     drawn = chart(series)
     assert [bar["month"] for bar in drawn["bars"]] == ["2023-10", "2023-11", "2023-12", "2024-01"]  # gaps stay
     assert [bar["total"] for bar in drawn["bars"]] == [3, 0, 0, 1]
@@ -143,9 +160,22 @@ def test_every_page_renders_under_300_ms_on_the_seeds(seeds_store):
     running = start_server(seeds_store, workers=2)
     try:
         client = running.app.test_client()
-        article = next(iter(client.get("/api/latest-articles", query_string={"format": "json"}).get_json()["results"]["bindings"]))["article"]["value"]
-        pages = ["/", "/search?q=kaz", "/query", "/ties", "/ties?a=FR&b=KZ", "/ties/pair?a=CN&b=KZ", "/api", "/api/bilateral-ties?country=KZ",
-                 "/api/tie-evidence", "/resource/country/KZ", "/resource/" + article.split("/resource/")[1]]
+        article = next(
+            iter(client.get("/api/latest-articles", query_string={"format": "json"}).get_json()["results"]["bindings"])
+        )["article"]["value"]
+        pages = [
+            "/",
+            "/search?q=kaz",
+            "/query",
+            "/ties",
+            "/ties?a=FR&b=KZ",
+            "/ties/pair?a=CN&b=KZ",
+            "/api",
+            "/api/bilateral-ties?country=KZ",
+            "/api/tie-evidence",
+            "/resource/country/KZ",
+            "/resource/" + article.split("/resource/")[1],
+        ]
         timings = {}
         for path in pages:
             samples = []

@@ -42,8 +42,19 @@ from tests.web_site import (
 pytestmark = pytest.mark.slow
 
 KG = str(Path(sys.executable).with_name("kg"))
-POLITE_BUT_QUICK = ["--allow-private", "--delay", "0", "--read-timeout", "0.5", "--retries", "1", "--backoff", "0.05",
-                    "--max-bytes", "1000000"]
+POLITE_BUT_QUICK = [
+    "--allow-private",
+    "--delay",
+    "0",
+    "--read-timeout",
+    "0.5",
+    "--retries",
+    "1",
+    "--backoff",
+    "0.05",
+    "--max-bytes",
+    "1000000",
+]
 NEW_STORY = "/world/2024/03/08/trans-afghan-railway/"
 
 
@@ -55,10 +66,13 @@ def select(store: Path, query: str) -> list[tuple[str | None, ...]]:
 
 def articles(store: Path) -> dict[str, tuple[str | None, ...]]:
     """URL → (headline, body, date, publisher name, primary source, language) of every article in the store."""
-    rows = select(store, """SELECT ?url ?headline ?body ?date ?publisher ?origin ?language {
+    rows = select(
+        store,
+        """SELECT ?url ?headline ?body ?date ?publisher ?origin ?language {
         ?a a akg:Article ; schema:url ?url ; schema:headline ?headline ; schema:articleBody ?body .
         OPTIONAL { ?a schema:datePublished ?date } OPTIONAL { ?a schema:publisher/schema:name ?publisher }
-        OPTIONAL { ?a prov:hadPrimarySource ?origin } OPTIONAL { ?a schema:inLanguage ?language } }""")
+        OPTIONAL { ?a prov:hadPrimarySource ?origin } OPTIONAL { ?a schema:inLanguage ?language } }""",
+    )
     return {row[0]: row[1:] for row in rows}
 
 
@@ -122,31 +136,58 @@ def test_watch_keeps_the_graph_current_across_restarts(site, tmp_path):
     assert set(found) == {site.url(p) for p in (TALKS, GRAIN, BORDER, ROGUN, GAS)}  # the 500 recovered
     headline, body, date, publisher, origin, language = found[site.url(TALKS)]
     assert (headline, date, publisher, origin, language) == (
-        "Kazakhstan and Japan Agree to Expand Cooperation on Critical Minerals", "2024-03-04", "The Steppe Herald",
-        site.url("/feeds/world.rss"), "en")
+        "Kazakhstan and Japan Agree to Expand Cooperation on Critical Minerals",
+        "2024-03-04",
+        "The Steppe Herald",
+        site.url("/feeds/world.rss"),
+        "en",
+    )
     assert "Fumio Kishida" in body and "nurlan_77" not in body and "Advertisement" not in body
     assert found[site.url(GRAIN)][2:4] == ("2024-03-05", None)  # date from the feed; no publisher named
     assert "10 billion cubic metres" in found[site.url(GAS)][1]
     assert not site.hits(PRIVATE) and not site.hits(RUSSIAN + "x")
-    for line in ("skipped " + site.url(RUSSIAN) + ": not English", "disallowed by robots.txt", "HTTP 404",
-                 "redirect loop", "too large", "no article text", f"failure 1, retrying in 8s: {site.url(SLOW)}"):
+    for line in (
+        "skipped " + site.url(RUSSIAN) + ": not English",
+        "disallowed by robots.txt",
+        "HTTP 404",
+        "redirect loop",
+        "too large",
+        "no article text",
+        f"failure 1, retrying in 8s: {site.url(SLOW)}",
+    ):
         assert line in watch.log
     first_hits = {path: len(site.hits(path)) for path in (TALKS, GRAIN, BORDER, ROGUN, GAS)}
 
     # -- the site changes: a new story, the same story at a second address, an edited article ------------
     site.page(NEW_STORY, "afghan-rail.html")
     site.page("/syndicated/rail-copy", "afghan-rail.html")  # same page at another address
-    site.add("/feeds/world.rss", rss(site, [
-        (NEW_STORY, "Uzbekistan, Afghanistan and Pakistan Sign Railway Framework Agreement",
-         "Fri, 08 Mar 2024 14:10:00 +0500"),
-        ("/syndicated/rail-copy", "Railway deal signed", "Fri, 08 Mar 2024 15:00:00 +0500"),
-        (TALKS + "?utm_source=rss&utm_medium=feed", "Kazakhstan and Japan Agree to Expand Cooperation",
-         "Mon, 04 Mar 2024 09:30:00 +0500"),
-        (GRAIN, "Uzbekistan Expects Record Wheat Harvest", "Tue, 05 Mar 2024 02:00:00 +0500"),
-    ]), content_type="application/rss+xml")
+    site.add(
+        "/feeds/world.rss",
+        rss(
+            site,
+            [
+                (
+                    NEW_STORY,
+                    "Uzbekistan, Afghanistan and Pakistan Sign Railway Framework Agreement",
+                    "Fri, 08 Mar 2024 14:10:00 +0500",
+                ),
+                ("/syndicated/rail-copy", "Railway deal signed", "Fri, 08 Mar 2024 15:00:00 +0500"),
+                (
+                    TALKS + "?utm_source=rss&utm_medium=feed",
+                    "Kazakhstan and Japan Agree to Expand Cooperation",
+                    "Mon, 04 Mar 2024 09:30:00 +0500",
+                ),
+                (GRAIN, "Uzbekistan Expects Record Wheat Harvest", "Tue, 05 Mar 2024 02:00:00 +0500"),
+            ],
+        ),
+        content_type="application/rss+xml",
+    )
     site.page(GAS, "turkmen-gas-v2.html")
-    site.add("/feeds/energy.atom", atom(site, [(GAS, "Turkmenistan and China Sign Gas Supply Deal",
-                                                "2024-03-06T08:00:00Z")]), content_type="application/atom+xml")
+    site.add(
+        "/feeds/energy.atom",
+        atom(site, [(GAS, "Turkmenistan and China Sign Gas Supply Deal", "2024-03-06T08:00:00Z")]),
+        content_type="application/atom+xml",
+    )
     site.routes[SLOW].delay = 0.0  # the slow server recovers
 
     # -- second run, from the state file: only what changed is fetched and written -----------------------
@@ -183,8 +224,11 @@ def test_sigterm_mid_batch_writes_what_was_fetched_and_the_rest_follows(site, tm
     for number, path in enumerate(stories):
         page = (PAGES / "tajik-hydro.html").read_text().replace("second turbine", f"turbine number {number + 2}")
         site.add(path, page, delay=0.4)
-    site.add("/feeds/slow.rss", rss(site, [(p, f"Story {n}", "Fri, 08 Mar 2024 10:00:00 +0500")
-                                           for n, p in enumerate(stories)]), content_type="application/rss+xml")
+    site.add(
+        "/feeds/slow.rss",
+        rss(site, [(p, f"Story {n}", "Fri, 08 Mar 2024 10:00:00 +0500") for n, p in enumerate(stories)]),
+        content_type="application/rss+xml",
+    )
     watch = Watch(site, store, ["/feeds/slow.rss"], "--every", "1h")
     deadline = time.monotonic() + 120
     while not site.hits(stories[0]) and time.monotonic() < deadline:
@@ -194,8 +238,12 @@ def test_sigterm_mid_batch_writes_what_was_fetched_and_the_rest_follows(site, tm
     assert 1 <= len(written) < 4  # the batch in hand was written, the rest was not fetched
     assert sum(len(site.hits(p)) for p in stories) == len(written)
 
-    rerun = subprocess.run([KG, "watch", site.url("/feeds/slow.rss"), "--store", str(store), "--once",
-                            *POLITE_BUT_QUICK], capture_output=True, text=True, timeout=300)
+    rerun = subprocess.run(
+        [KG, "watch", site.url("/feeds/slow.rss"), "--store", str(store), "--once", *POLITE_BUT_QUICK],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert rerun.returncode == 0, rerun.stderr
     assert set(articles(store)) == {site.url(p) for p in stories}
     assert all(len(site.hits(p)) == 1 for p in stories)  # none fetched twice
@@ -205,24 +253,47 @@ def test_two_watchers_on_one_store_are_refused(site, tmp_path):
     store = tmp_path / "kg"
     watch = Watch(site, store, ["/feeds/energy.atom"], "--every", "1h")
     watch.wait_for("poll 1 done")
-    second = subprocess.run([KG, "watch", site.url("/feeds/energy.atom"), "--store", str(store), "--once",
-                             *POLITE_BUT_QUICK], capture_output=True, text=True, timeout=120)
+    second = subprocess.run(
+        [KG, "watch", site.url("/feeds/energy.atom"), "--store", str(store), "--once", *POLITE_BUT_QUICK],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert second.returncode == 1 and "another `kg watch` is running" in second.stderr
     assert watch.stop() == 0
 
 
 def test_ingest_from_a_feed_url_and_a_warc_file(site, tmp_path):
     warc = tmp_path / "cc-news.warc.gz"
-    write_warc(warc, [("https://herald.example/rail", "200 OK", "text/html",
-                       (PAGES / "afghan-rail.html").read_bytes().replace(b"{{BASE}}", b"https://herald.example"))])
+    write_warc(
+        warc,
+        [
+            (
+                "https://herald.example/rail",
+                "200 OK",
+                "text/html",
+                (PAGES / "afghan-rail.html").read_bytes().replace(b"{{BASE}}", b"https://herald.example"),
+            )
+        ],
+    )
     store = tmp_path / "kg"
-    result = CliRunner().invoke(main, ["ingest", site.url("/feeds/energy.atom"), str(warc), site.url(RUSSIAN),
-                                       "--store", str(store), "-q", *POLITE_BUT_QUICK])
+    result = CliRunner().invoke(
+        main,
+        [
+            "ingest",
+            site.url("/feeds/energy.atom"),
+            str(warc),
+            site.url(RUSSIAN),
+            "--store",
+            str(store),
+            "-q",
+            *POLITE_BUT_QUICK,
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Reading: skipped 1 (1 not English)" in result.output
     found = articles(store)
-    assert found[site.url(GAS)][2:] == ("2024-03-05", "Ashgabat Business Review", site.url("/feeds/energy.atom"),
-                                        "en")
+    assert found[site.url(GAS)][2:] == ("2024-03-05", "Ashgabat Business Review", site.url("/feeds/energy.atom"), "en")
     rail = found["https://herald.example/world/2024/03/08/trans-afghan-railway/"]
     assert rail[2:5] == ("2024-03-08", "The Steppe Herald", None)  # a WARC file is no http(s) source
 

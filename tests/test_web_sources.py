@@ -38,23 +38,55 @@ from tests.web_site import (
 
 # What each page's extracted text must hold, and the boilerplate around it that it must not.
 MUST = {
-    TALKS: ["Kassym-Jomart Tokayev met Japanese Prime Minister Fumio Kishida", "rare earth metals",
-            "Trans-Caspian International Transport Route", "Japan Bank for International Cooperation"],
+    TALKS: [
+        "Kassym-Jomart Tokayev met Japanese Prime Minister Fumio Kishida",
+        "rare earth metals",
+        "Trans-Caspian International Transport Route",
+        "Japan Bank for International Cooperation",
+    ],
     GRAIN: ["record 8.5 million tonnes of wheat", "Bakhtiyor Rahimov", "shrinking Aral Sea"],
     BORDER: ["State Customs Service of Kyrgyzstan", "Akylbek Japarov", "Asian Development Bank"],
     ROGUN: ["Rogun hydropower plant", "CASA-1000"],
     GAS: ["10 billion cubic metres", "Ding Xuexiang"],
 }
-MUST_NOT = ["Advertisement", "Sponsored", "cookies", "Cheap flights", "Steppe Bank", "Subscribe", "Most read",
-            "penalty shootout", "Comments", "nurlan_77", "wages go up", "visa-free", "Join the discussion",
-            "All rights reserved", "Newsletter", "Latest news", "Print version", "Views:", "Popular",
-            "Horse games", "Share on", "Photo: Akorda", "Read more", "Sign up"]
+MUST_NOT = [
+    "Advertisement",
+    "Sponsored",
+    "cookies",
+    "Cheap flights",
+    "Steppe Bank",
+    "Subscribe",
+    "Most read",
+    "penalty shootout",
+    "Comments",
+    "nurlan_77",
+    "wages go up",
+    "visa-free",
+    "Join the discussion",
+    "All rights reserved",
+    "Newsletter",
+    "Latest news",
+    "Print version",
+    "Views:",
+    "Popular",
+    "Horse games",
+    "Share on",
+    "Photo: Akorda",
+    "Read more",
+    "Sign up",
+]
 
 
 def web_settings(**given: object) -> Settings:
     """The fetch policy the tests use: 127.0.0.1 allowed, no politeness delay, short timeouts, a 1 MB cap."""
-    options = {"allow_private": True, "delay": 0.0, "read_timeout": 0.5, "retries": 1, "backoff": 0.05,
-               "max_bytes": 1_000_000}
+    options = {
+        "allow_private": True,
+        "delay": 0.0,
+        "read_timeout": 0.5,
+        "retries": 1,
+        "backoff": 0.05,
+        "max_bytes": 1_000_000,
+    }
     return Settings.build(**{**options, **given})
 
 
@@ -88,20 +120,33 @@ def test_metadata_from_json_ld_from_markup_and_from_the_feed(site, from_feeds):
     articles, _ = from_feeds
     talks = articles[TALKS]  # JSON-LD NewsArticle, OpenGraph, canonical link; fetched through a tracking URL
     assert (talks.title, talks.published, talks.publisher, talks.language) == (
-        "Kazakhstan and Japan Agree to Expand Cooperation on Critical Minerals", dt.date(2024, 3, 4),
-        "The Steppe Herald", "en")
+        "Kazakhstan and Japan Agree to Expand Cooperation on Critical Minerals",
+        dt.date(2024, 3, 4),
+        "The Steppe Herald",
+        "en",
+    )
     assert talks.url == site.url(TALKS) and talks.origin == site.url("/feeds/world.rss")
     assert "utm_source" in talks.source
     grain = articles[GRAIN]  # no metadata at all: headline from <h1>, date from the feed as written (UTC+5)
     assert (grain.title, grain.published, grain.publisher) == (
-        "Uzbekistan Expects Record Wheat Harvest as Irrigation Reform Pays Off", dt.date(2024, 3, 5), None)
+        "Uzbekistan Expects Record Wheat Harvest as Irrigation Reform Pays Off",
+        dt.date(2024, 3, 5),
+        None,
+    )
     assert articles[GAS].origin == site.url("/feeds/energy.atom")  # an Atom feed with relative links
 
 
 def test_bad_sources_are_reported_by_name_and_counted_and_nothing_is_lost(site, from_feeds, caplog):
     _, report = from_feeds
-    assert report.skipped == {"not English": 1, "no article text": 1, "disallowed by robots.txt": 1, "HTTP 404": 1,
-                              "timeout": 1, "redirect loop": 1, "too large": 1}
+    assert report.skipped == {
+        "not English": 1,
+        "no article text": 1,
+        "disallowed by robots.txt": 1,
+        "HTTP 404": 1,
+        "timeout": 1,
+        "redirect loop": 1,
+        "too large": 1,
+    }
     # the RSS feed lists 11 items: 4 articles and 7 skips, each accounted for
     assert len(MUST) - 1 + report.skipped.total() == 11
 
@@ -197,9 +242,15 @@ def write_warc(path: Path, records: list[tuple[str, str, str, bytes]], compress:
             request = StatusAndHeaders(f"GET {uri} HTTP/1.1", [("Host", "x")], is_http_request=True)
             writer.write_record(writer.create_warc_record(uri, "request", http_headers=request))
             headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(payload),
-                                                          http_headers=headers, warc_headers_dict={
-                                                              "WARC-Date": "2024-03-06T07:45:00Z"}))
+            writer.write_record(
+                writer.create_warc_record(
+                    uri,
+                    "response",
+                    payload=io.BytesIO(payload),
+                    http_headers=headers,
+                    warc_headers_dict={"WARC-Date": "2024-03-06T07:45:00Z"},
+                )
+            )
 
 
 def page(name: str) -> bytes:
@@ -209,13 +260,22 @@ def page(name: str) -> bytes:
 @pytest.mark.parametrize("compress", [True, False])
 def test_warc_every_html_response_is_an_article(tmp_path, compress):
     path = tmp_path / ("news.warc.gz" if compress else "news.warc")
-    write_warc(path, [
-        ("https://herald.example/talks?amp=1", "200 OK", "text/html; charset=utf-8", page("astana-japan-talks.html")),
-        ("https://caspian.example/grain", "200 OK", "text/html", page("uzbek-grain.html")),
-        ("https://vestnik.example/water", "200 OK", "text/html; charset=utf-8", page("ru-article.html")),
-        ("https://herald.example/logo.png", "200 OK", "image/png", b"\x89PNG\r\n\x1a\n"),
-        ("https://herald.example/old", "404 Not Found", "text/html", b"<html><body>Not here</body></html>"),
-    ], compress)
+    write_warc(
+        path,
+        [
+            (
+                "https://herald.example/talks?amp=1",
+                "200 OK",
+                "text/html; charset=utf-8",
+                page("astana-japan-talks.html"),
+            ),
+            ("https://caspian.example/grain", "200 OK", "text/html", page("uzbek-grain.html")),
+            ("https://vestnik.example/water", "200 OK", "text/html; charset=utf-8", page("ru-article.html")),
+            ("https://herald.example/logo.png", "200 OK", "image/png", b"\x89PNG\r\n\x1a\n"),
+            ("https://herald.example/old", "404 Not Found", "text/html", b"<html><body>Not here</body></html>"),
+        ],
+        compress,
+    )
     check_inputs([path])
     report = ReadReport()
     talks, grain = iter_articles([path], Settings(), report)

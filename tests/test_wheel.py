@@ -25,13 +25,22 @@ pytestmark = pytest.mark.slow
 def installed(tmp_path_factory) -> Path:
     """A fresh venv with the project installed from its wheel (dependencies from the package index or pip's cache)."""
     work = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work / "dist"), str(ROOT)],
-                   check=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work / "dist"), str(ROOT)],
+        check=True,
+        timeout=600,
+    )
     wheel = next((work / "dist").glob("astana_kg-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for expected in ("kg/ontology/akg.ttl", "kg/ontology/shapes.ttl", "kg/ontology/context.jsonld",
-                     "kg/queries/bilateral-ties.rq", "kg/data/countries.tsv", "server/templates/base.html",
-                     "server/static/app.css"):
+    for expected in (
+        "kg/ontology/akg.ttl",
+        "kg/ontology/shapes.ttl",
+        "kg/ontology/context.jsonld",
+        "kg/queries/bilateral-ties.rq",
+        "kg/data/countries.tsv",
+        "server/templates/base.html",
+        "server/static/app.css",
+    ):
         assert expected in names, f"{expected} is not in the wheel"
     assert any(name.startswith("kg/seeds/") and name.endswith(".txt") for name in names)
     assert any(name.startswith("server/static/vendor/") for name in names)
@@ -44,22 +53,39 @@ def test_the_installed_wheel_ingests_and_serves_from_another_directory(installed
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {key: value for key, value in os.environ.items() if not key.startswith("KG_")}
-    ingest = subprocess.run([str(installed / "kg"), "ingest", str(ROOT / "seeds"), "-q"], cwd=elsewhere, env=env,
-                            capture_output=True, text=True, timeout=600)
+    ingest = subprocess.run(
+        [str(installed / "kg"), "ingest", str(ROOT / "seeds"), "-q"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
     assert "50 new" in ingest.stdout
     assert (elsewhere / "data" / "kg").is_dir()
-    validate = subprocess.run([str(installed / "kg"), "validate"], cwd=elsewhere, env=env, capture_output=True,
-                              text=True, timeout=600)
+    validate = subprocess.run(
+        [str(installed / "kg"), "validate"], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=600
+    )
     assert validate.returncode == 0, validate.stdout + validate.stderr
-    server = subprocess.Popen([str(installed / "kg"), "serve", "--port", "0", "--workers", "1"], cwd=elsewhere,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [str(installed / "kg"), "serve", "--port", "0", "--workers", "1"],
+        cwd=elsewhere,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         url = _served_url(server)
         assert requests.get(url + "/", timeout=30).status_code == 200
         assert requests.get(url + "/api/bilateral-ties", params={"country": "KZ"}, timeout=30).status_code == 200
-        counted = requests.get(url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
-                               headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        counted = requests.get(
+            url + "/sparql",
+            params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
         assert int(counted.json()["results"]["bindings"][0]["n"]["value"]) > 1000
         assert requests.get(url + "/static/app.css", timeout=30).status_code == 200
     finally:

@@ -61,14 +61,20 @@ def node(local: str) -> NamedNode:
 
 def record(spec: ArticleSpec) -> ArticleRecord:
     """An article record with the given persons and ties, as the mapping would write them."""
-    article = Article(title=f"Article {spec.key} v{spec.version}", text=repr(spec), source=f"test:{spec.key}",
-                      id=spec.key, published=spec.published)
+    article = Article(
+        title=f"Article {spec.key} v{spec.version}",
+        text=repr(spec),
+        source=f"test:{spec.key}",
+        id=spec.key,
+        published=spec.published,
+    )
     iri = node(f"article/{spec.key}")
     a, akg, schema = NamedNode(RDF + "type"), (lambda x: NamedNode(AKG + x)), (lambda x: NamedNode(SCHEMA + x))
     triples = [(iri, a, akg("Article")), (iri, schema("headline"), Literal(article.title))]
     if spec.published:
-        triples.append((iri, schema("datePublished"), Literal(spec.published.isoformat(),
-                                                               datatype=NamedNode(XSD + "date"))))
+        triples.append(
+            (iri, schema("datePublished"), Literal(spec.published.isoformat(), datatype=NamedNode(XSD + "date")))
+        )
     entities = []
     for name in spec.persons:
         person = node("person/" + name.lower().replace(" ", "-"))
@@ -77,40 +83,66 @@ def record(spec: ArticleSpec) -> ArticleRecord:
     for number, tie in enumerate(spec.ties, start=1):
         owner = node(f"{'agreement' if tie.type == 'Agreement' else 'event'}/{spec.key}-{number}")
         tie_iri = node(f"tie/{spec.key}-{number}-{tie.pair[0]}-{tie.pair[1]}")
-        triples += [(iri, akg("reports"), owner), (owner, a, akg(tie.type)),
-                    (tie_iri, a, akg("Tie")), (tie_iri, akg("tieOf"), owner),
-                    (tie_iri, akg("tieType"), Literal(tie.type)),
-                    (tie_iri, NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), iri)]
+        triples += [
+            (iri, akg("reports"), owner),
+            (owner, a, akg(tie.type)),
+            (tie_iri, a, akg("Tie")),
+            (tie_iri, akg("tieOf"), owner),
+            (tie_iri, akg("tieType"), Literal(tie.type)),
+            (tie_iri, NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), iri),
+        ]
         for code in tie.pair:
             country = node(f"country/{code}")
             triples.append((tie_iri, akg("between"), country))
             entities += [(country, a, akg("Country")), (country, schema("name"), Literal(f"Country {code}"))]
         if tie.day is not None:
-            triples.append((tie_iri, schema("startDate"), Literal(f"2024-0{1 + tie.day % 3}-1{tie.day % 10}",
-                                                                    datatype=NamedNode(XSD + "date"))))
+            triples.append(
+                (
+                    tie_iri,
+                    schema("startDate"),
+                    Literal(f"2024-0{1 + tie.day % 3}-1{tie.day % 10}", datatype=NamedNode(XSD + "date")),
+                )
+            )
         if tie.goldstein is not None:
             triples.append((tie_iri, akg("goldstein"), Literal(tie.goldstein, datatype=NamedNode(XSD + "decimal"))))
         if tie.usd is not None:
             amount = node(f"amount/{spec.key}-{number}")
-            triples += [(owner, akg("value"), amount), (amount, schema("currency"), Literal("USD")),
-                        (amount, schema("value"), Literal(tie.usd, datatype=NamedNode(XSD + "decimal")))]
+            triples += [
+                (owner, akg("value"), amount),
+                (amount, schema("currency"), Literal("USD")),
+                (amount, schema("value"), Literal(tie.usd, datatype=NamedNode(XSD + "decimal"))),
+            ]
     return assemble(article, iri, triples, entities, "test")
 
 
 pairs = st.tuples(st.sampled_from(COUNTRIES), st.sampled_from(COUNTRIES)).filter(lambda p: p[0] != p[1])
-ties = st.builds(TieSpec, pairs,
-                 st.sampled_from(TYPES), st.one_of(st.none(), st.integers(0, 9)),
-                 st.one_of(st.none(), st.sampled_from(["1.9", "-2.5", "7.4", "0.0"])),
-                 st.one_of(st.none(), st.sampled_from(["1000000", "2500000.50"])))
-articles = st.builds(ArticleSpec, st.sampled_from(["a1", "a2", "a3", "a4", "a5"]), st.integers(0, 3),
-                     st.lists(st.sampled_from(PERSONS), max_size=2, unique=True).map(tuple),
-                     st.lists(ties, max_size=3).map(tuple),
-                     st.one_of(st.none(), st.just(dt.date(2024, 5, 2))))
+ties = st.builds(
+    TieSpec,
+    pairs,
+    st.sampled_from(TYPES),
+    st.one_of(st.none(), st.integers(0, 9)),
+    st.one_of(st.none(), st.sampled_from(["1.9", "-2.5", "7.4", "0.0"])),
+    st.one_of(st.none(), st.sampled_from(["1000000", "2500000.50"])),
+)
+articles = st.builds(
+    ArticleSpec,
+    st.sampled_from(["a1", "a2", "a3", "a4", "a5"]),
+    st.integers(0, 3),
+    st.lists(st.sampled_from(PERSONS), max_size=2, unique=True).map(tuple),
+    st.lists(ties, max_size=3).map(tuple),
+    st.one_of(st.none(), st.just(dt.date(2024, 5, 2))),
+)
 #: A step: ingest these articles (later ones replace earlier ones with the same key), or remove these keys.
-steps = st.lists(st.one_of(st.tuples(st.just("ingest"), st.lists(articles, min_size=1, max_size=4)),
-                           st.tuples(st.just("remove"), st.lists(st.sampled_from(["a1", "a2", "a3", "a9"]),
-                                                                 min_size=1, max_size=2, unique=True))),
-                 min_size=1, max_size=5)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("ingest"), st.lists(articles, min_size=1, max_size=4)),
+        st.tuples(
+            st.just("remove"), st.lists(st.sampled_from(["a1", "a2", "a3", "a9"]), min_size=1, max_size=2, unique=True)
+        ),
+    ),
+    min_size=1,
+    max_size=5,
+)
 
 
 def write(store: Path, step: tuple) -> None:
@@ -125,8 +157,10 @@ def write(store: Path, step: tuple) -> None:
 
 def graph_triples(store: Path, graph: str) -> set[str]:
     with KnowledgeStore(store, read_only=True) as opened:
-        return {f"{q.subject} {q.predicate} {q.object} ." for q in
-                opened.oxigraph.quads_for_pattern(None, None, None, NamedNode(graph))}
+        return {
+            f"{q.subject} {q.predicate} {q.object} ."
+            for q in opened.oxigraph.quads_for_pattern(None, None, None, NamedNode(graph))
+        }
 
 
 def recomputed_cube(store: Path) -> dict[cube.Key, cube.Measures]:
@@ -166,16 +200,19 @@ def test_entities_cube_and_index_stay_exact_after_any_writes(tmp_path_factory, h
         # So do the statistics: counts per class and per day, mentions per entity.
         stats = tallies.StatsWriter(BASE)
         assert graph_triples(store, stats_graph(BASE)) - set(stats.dataset_triples()) - _labels() == stats.triples(
-            recomputed_stats(store))
+            recomputed_stats(store)
+        )
         with Ledger(store / LEDGER_FILE, read_only=True) as ledger:
             assert ledger.cells() == cells
             assert {iri for iri, *_ in ledger.search("article", 50, kinds=["Article"])} == {
-                BASE + "article/" + key for key in current}
+                BASE + "article/" + key for key in current
+            }
         # Every triple once: the union default graph has no duplicates.
         with KnowledgeStore(store, read_only=True) as opened:
             rows = opened.oxigraph.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", use_default_graph_as_union=True)
-            distinct = opened.oxigraph.query("SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
-                                             use_default_graph_as_union=True)
+            distinct = opened.oxigraph.query(
+                "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", use_default_graph_as_union=True
+            )
             assert next(iter(rows))["n"] == next(iter(distinct))["n"]
 
 
@@ -191,15 +228,24 @@ def test_cube_cells_add_up(tmp_path):
     second = ArticleSpec("a2", 0, (), (TieSpec(("FR", "KZ"), "Meeting", 1, "-2.5", None),), None)
     write(tmp_path / "s", ("ingest", [first, second]))
     with KnowledgeStore(tmp_path / "s", read_only=True) as opened:
-        rows = {row["type"].value: (row["n"].value, row["sum"].value, row["mean"].value if row["mean"] else None,
-                                    row["agreements"].value, row["usd"].value)
-                for row in opened.oxigraph.query(
-                    """SELECT ?type ?n ?sum ?mean ?agreements ?usd {
+        rows = {
+            row["type"].value: (
+                row["n"].value,
+                row["sum"].value,
+                row["mean"].value if row["mean"] else None,
+                row["agreements"].value,
+                row["usd"].value,
+            )
+            for row in opened.oxigraph.query(
+                """SELECT ?type ?n ?sum ?mean ?agreements ?usd {
                          ?o qb:dataSet ?d ; akg:firstCountry ?a ; akg:secondCountry ?b ;
                             akg:month "2024-02"^^xsd:gYearMonth ; akg:tieType ?type ; akg:tieCount ?n ;
                             akg:goldsteinSum ?sum ; akg:agreementsSigned ?agreements ; akg:usdValue ?usd .
                          OPTIONAL { ?o akg:goldsteinMean ?mean } }""",
-                    use_default_graph_as_union=True, prefixes=PREFIXES)}
+                use_default_graph_as_union=True,
+                prefixes=PREFIXES,
+            )
+        }
     assert rows == {"Meeting": ("2", "-0.6", "-0.3", "0", "0"), "Agreement": ("1", "0", None, "1", "1000000")}
 
 
@@ -212,6 +258,7 @@ def test_a_crash_after_the_ledger_is_finished_by_the_next_writer(tmp_path):
         pass
 
     with open_writer(Settings.build(store=store)) as writer:
+
         def crash(change):
             raise CrashError
 
@@ -253,8 +300,16 @@ def test_the_store_is_compacted_once_a_share_of_it_has_been_written(tmp_path, mo
     """
     monkeypatch.setattr(kg.writer, "COMPACT_MIN", 50)
     store = tmp_path / "store"
-    specs = [ArticleSpec(f"a{n}", 0, PERSONS[n % 3:], (TieSpec(("KZ", COUNTRIES[n % 4 or 1]), TYPES[n % 4], n % 28,
-                                                                "1.9", None),), None) for n in range(80)]
+    specs = [
+        ArticleSpec(
+            f"a{n}",
+            0,
+            PERSONS[n % 3 :],
+            (TieSpec(("KZ", COUNTRIES[n % 4 or 1]), TYPES[n % 4], n % 28, "1.9", None),),
+            None,
+        )
+        for n in range(80)
+    ]
 
     def sst_files() -> set[str]:
         return {path.name for path in store.glob("*.sst")}

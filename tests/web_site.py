@@ -95,15 +95,25 @@ class Site:
             time.sleep(route.delay)
         if failing:
             return _send(handler, 500, {"Content-Type": "text/html"}, b"<html><body>Internal error</body></html>")
-        headers = {"Content-Type": route.content_type, "ETag": route.etag,
-                   "Last-Modified": email.utils.formatdate(route.modified, usegmt=True), **route.headers}
+        headers = {
+            "Content-Type": route.content_type,
+            "ETag": route.etag,
+            "Last-Modified": email.utils.formatdate(route.modified, usegmt=True),
+            **route.headers,
+        }
         if route.status == 200 and handler.headers.get("If-None-Match") == route.etag:
             return _send(handler, 304, {"ETag": route.etag}, b"")
         _send(handler, route.status, headers, route.body, length=route.length, drip=route.drip)
 
 
-def _send(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes,
-          length: bool = True, drip: float = 0.0) -> None:
+def _send(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    headers: dict[str, str],
+    body: bytes,
+    length: bool = True,
+    drip: float = 0.0,
+) -> None:
     handler.send_response(status)
     for name, value in headers.items():
         handler.send_header(name, value)
@@ -149,21 +159,25 @@ def rss(site: Site, items: list[tuple[str, str, str]], title: str = "The Steppe 
         <guid isPermaLink="false">{path}</guid><pubDate>{date}</pubDate>
         <dc:creator><![CDATA[Desk]]></dc:creator><category><![CDATA[World]]></category>
         <description><![CDATA[<p>{headline} &#8230;</p>]]></description></item>"""
-        for path, headline, date in items)
+        for path, headline, date in items
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
      xmlns:atom="http://www.w3.org/2005/Atom">
-<channel><title>{title}</title><atom:link href="{site.url('/feeds/world.rss')}" rel="self" type="application/rss+xml"/>
+<channel><title>{title}</title><atom:link href="{site.url("/feeds/world.rss")}" rel="self" type="application/rss+xml"/>
 <link>{site.base}/</link><description>News from Central Asia</description><language>en-GB</language>
 <lastBuildDate>Tue, 05 Mar 2024 10:00:00 +0500</lastBuildDate>{entries}</channel></rss>"""
 
 
 def atom(site: Site, entries: list[tuple[str, str, str]]) -> str:
     """An Atom feed of (path, title, updated) entries, links relative to the feed (resolved by xml:base)."""
-    body = "".join(f"""<entry><title type="html">{headline}</title><link rel="alternate" type="text/html"
-        href="{path.lstrip('/')}"/><id>tag:abr.example,2024:{path}</id><updated>{updated}</updated>
+    body = "".join(
+        f"""<entry><title type="html">{headline}</title><link rel="alternate" type="text/html"
+        href="{path.lstrip("/")}"/><id>tag:abr.example,2024:{path}</id><updated>{updated}</updated>
         <published>2024-03-05T09:00:00+05:00</published><author><name>ABR</name></author>
-        <summary>{headline}</summary></entry>""" for path, headline, updated in entries)
+        <summary>{headline}</summary></entry>"""
+        for path, headline, updated in entries
+    )
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:base="{site.base}/"><title>Ashgabat Business Review: Energy</title>
 <id>tag:abr.example,2024:energy</id><updated>2024-03-05T10:00:00Z</updated>{body}</feed>"""
@@ -171,10 +185,12 @@ def atom(site: Site, entries: list[tuple[str, str, str]]) -> str:
 
 def news_sitemap(site: Site, items: list[tuple[str, str, str]], name: str = "Caspian Daily") -> str:
     """A Google News sitemap of (path, title, publication date) items."""
-    urls = "".join(f"""<url><loc>{site.url(path)}</loc><lastmod>{date}</lastmod><news:news><news:publication>
+    urls = "".join(
+        f"""<url><loc>{site.url(path)}</loc><lastmod>{date}</lastmod><news:news><news:publication>
         <news:name>{name}</news:name><news:language>en</news:language></news:publication>
         <news:publication_date>{date}</news:publication_date><news:title>{headline}</news:title></news:news></url>"""
-                   for path, headline, date in items)
+        for path, headline, date in items
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
         xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{urls}</urlset>"""
@@ -188,14 +204,20 @@ def sitemap_index(site: Site, paths: list[str]) -> str:
 
 def big_page(size: int) -> str:
     paragraph = "<p>Kazakhstan and Uzbekistan discussed water, energy and transport at length once more.</p>\n"
-    return "<html><body><article><h1>A Page Larger Than the Cap</h1>" + paragraph * (size // len(paragraph) + 1) \
+    return (
+        "<html><body><article><h1>A Page Larger Than the Cap</h1>"
+        + paragraph * (size // len(paragraph) + 1)
         + "</article></body></html>"
+    )
 
 
 def build_outlet(site: Site) -> None:
     """The fixture outlet: pages (good, broken, foreign, empty, private), misbehaving routes, feeds, sitemaps."""
-    site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n\nSitemap: {{BASE}}/sitemap-index.xml\n",
-             content_type="text/plain")
+    site.add(
+        "/robots.txt",
+        "User-agent: *\nDisallow: /private/\n\nSitemap: {{BASE}}/sitemap-index.xml\n",
+        content_type="text/plain",
+    )
     site.page(TALKS, "astana-japan-talks.html")
     site.page(GRAIN, "uzbek-grain.html", content_type="text/html")
     site.page(BORDER, "kyrgyz-broken.html", content_type="text/html")
@@ -204,30 +226,55 @@ def build_outlet(site: Site) -> None:
     site.page(ROGUN, "tajik-hydro.html", fail_first=1)
     site.page(VIDEO, "video-only.html")
     site.page(PRIVATE, "private-story.html")
-    third_turbine = (PAGES / "tajik-hydro.html").read_text(encoding="utf-8").replace("Second", "Third").replace(
-        "second", "third").replace("1,200", "1,800")
+    third_turbine = (
+        (PAGES / "tajik-hydro.html")
+        .read_text(encoding="utf-8")
+        .replace("Second", "Third")
+        .replace("second", "third")
+        .replace("1,200", "1,800")
+    )
     site.add(SLOW, third_turbine, delay=3.0)
     site.redirect(LOOP, "/loop/b")
     site.redirect("/loop/b", LOOP)
     site.add(BIG, big_page(2_000_000), length=False)
-    site.add("/feeds/world.rss", rss(site, [
-        (TALKS + "?utm_source=rss&utm_medium=feed", "Kazakhstan and Japan Agree to Expand Cooperation",
-         "Mon, 04 Mar 2024 09:30:00 +0500"),
-        (GRAIN, "Uzbekistan Expects Record Wheat Harvest", "Tue, 05 Mar 2024 02:00:00 +0500"),
-        (BORDER, "Kyrgyzstan Opens New Border Crossing With China", "Thu, 07 Mar 2024 08:00:00 +0600"),
-        (RUSSIAN, "Казахстан и Узбекистан подписали соглашение", "Tue, 05 Mar 2024 12:00:00 +0500"),
-        (ROGUN, "Tajikistan Completes Second Turbine at Rogun Dam", "Wed, 06 Mar 2024 10:00:00 +0500"),
-        (VIDEO, "Watch: Eagle Hunters Festival", "Wed, 06 Mar 2024 11:00:00 +0500"),
-        (PRIVATE, "Staff notes", "Wed, 06 Mar 2024 12:00:00 +0500"),
-        (MISSING, "A story that was taken down", "Wed, 06 Mar 2024 13:00:00 +0500"),
-        (SLOW, "A story on a slow server", "Wed, 06 Mar 2024 14:00:00 +0500"),
-        (LOOP, "A story behind a redirect loop", "Wed, 06 Mar 2024 15:00:00 +0500"),
-        (BIG, "A story larger than the cap", "Wed, 06 Mar 2024 16:00:00 +0500"),
-    ]), content_type="application/rss+xml; charset=utf-8")
-    site.add("/feeds/energy.atom", atom(site, [(GAS, "Turkmenistan and China Sign Gas Supply Deal",
-                                                "2024-03-05T10:00:00Z")]), content_type="application/atom+xml")
-    site.add("/sitemap-news.xml", news_sitemap(site, [
-        (GRAIN, "Uzbekistan Expects Record Wheat Harvest", "2024-03-05"),
-        (GAS, "Turkmenistan and China Sign Gas Supply Deal", "2024-03-05T09:00:00+05:00"),
-    ]), content_type="application/xml")
+    site.add(
+        "/feeds/world.rss",
+        rss(
+            site,
+            [
+                (
+                    TALKS + "?utm_source=rss&utm_medium=feed",
+                    "Kazakhstan and Japan Agree to Expand Cooperation",
+                    "Mon, 04 Mar 2024 09:30:00 +0500",
+                ),
+                (GRAIN, "Uzbekistan Expects Record Wheat Harvest", "Tue, 05 Mar 2024 02:00:00 +0500"),
+                (BORDER, "Kyrgyzstan Opens New Border Crossing With China", "Thu, 07 Mar 2024 08:00:00 +0600"),
+                (RUSSIAN, "Казахстан и Узбекистан подписали соглашение", "Tue, 05 Mar 2024 12:00:00 +0500"),
+                (ROGUN, "Tajikistan Completes Second Turbine at Rogun Dam", "Wed, 06 Mar 2024 10:00:00 +0500"),
+                (VIDEO, "Watch: Eagle Hunters Festival", "Wed, 06 Mar 2024 11:00:00 +0500"),
+                (PRIVATE, "Staff notes", "Wed, 06 Mar 2024 12:00:00 +0500"),
+                (MISSING, "A story that was taken down", "Wed, 06 Mar 2024 13:00:00 +0500"),
+                (SLOW, "A story on a slow server", "Wed, 06 Mar 2024 14:00:00 +0500"),
+                (LOOP, "A story behind a redirect loop", "Wed, 06 Mar 2024 15:00:00 +0500"),
+                (BIG, "A story larger than the cap", "Wed, 06 Mar 2024 16:00:00 +0500"),
+            ],
+        ),
+        content_type="application/rss+xml; charset=utf-8",
+    )
+    site.add(
+        "/feeds/energy.atom",
+        atom(site, [(GAS, "Turkmenistan and China Sign Gas Supply Deal", "2024-03-05T10:00:00Z")]),
+        content_type="application/atom+xml",
+    )
+    site.add(
+        "/sitemap-news.xml",
+        news_sitemap(
+            site,
+            [
+                (GRAIN, "Uzbekistan Expects Record Wheat Harvest", "2024-03-05"),
+                (GAS, "Turkmenistan and China Sign Gas Supply Deal", "2024-03-05T09:00:00+05:00"),
+            ],
+        ),
+        content_type="application/xml",
+    )
     site.add("/sitemap-index.xml", sitemap_index(site, ["/sitemap-news.xml"]), content_type="application/xml")

@@ -81,11 +81,16 @@ def tables() -> Tables:
     return Tables(
         cameo_labels={row["code"]: row["label"] for row in events},
         quad_classes={row["code"]: int(row["quad_class"]) for row in events},
-        countries={row["iso2"]: CountryCodes(row["cameo"], row["plover"], row["fips"])
-                   for row in _rows("countries.tsv")},
-        plover={row["cameo"]: (row["event"], _list(row["modes"]), _list(row["contexts"]))
-                for row in _rows("cameo_plover.tsv")},
+        countries={
+            row["iso2"]: CountryCodes(row["cameo"], row["plover"], row["fips"]) for row in _rows("countries.tsv")
+        },
+        plover={
+            row["cameo"]: (row["event"], _list(row["modes"]), _list(row["contexts"]))
+            for row in _rows("cameo_plover.tsv")
+        },
         plover_quads={row["event"]: int(row["quad_code"]) for row in _rows("plover_events.tsv")},
-        sector_rules=tuple((frozenset(row["words"].split()), Sectors(_list(row["codes"], " "), _list(row["icews"])))
-                           for row in _rows("sectors.tsv")),
+        sector_rules=tuple(
+            (frozenset(row["words"].split()), Sectors(_list(row["codes"], " "), _list(row["icews"])))
+            for row in _rows("sectors.tsv")
+        ),
     )

@@ -29,8 +29,9 @@ class Selection:
     type: str | None = None  # one of TIE_TYPES
 
     @classmethod
-    def parse(cls, country: str | None = None, since: str | None = None, until: str | None = None,
-              type: str | None = None) -> Selection:  # `type`: the canned queries' parameter name
+    def parse(
+        cls, country: str | None = None, since: str | None = None, until: str | None = None, type: str | None = None
+    ) -> Selection:  # `type`: the canned queries' parameter name
         """A selection from raw strings (empty means not given); `SelectionError` on a bad value."""
         code = (country or "").strip().upper() or None
         if code is not None and code not in tables().countries:

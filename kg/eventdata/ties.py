@@ -142,8 +142,10 @@ class TieReader:
     def _countries(self) -> dict[str, Country]:
         """Every country of the store by IRI (a few hundred at most): ISO2, name, Wikidata QID."""
         countries: dict[str, Country] = {}
-        for row in self._select("SELECT ?c ?iso ?name ?same WHERE { ?c a akg:Country ; akg:isoCode ?iso "
-                                "OPTIONAL { ?c schema:name ?name } OPTIONAL { ?c owl:sameAs ?same } }"):
+        for row in self._select(
+            "SELECT ?c ?iso ?name ?same WHERE { ?c a akg:Country ; akg:isoCode ?iso "
+            "OPTIONAL { ?c schema:name ?name } OPTIONAL { ?c owl:sameAs ?same } }"
+        ):
             iso2 = row["iso"].value
             if iso2 not in self.tables.countries:
                 continue
@@ -155,8 +157,10 @@ class TieReader:
 
     def _days(self) -> list[tuple[dt.date, int]]:
         """The days ties or their articles are dated by, in order, with how many ties each may hold."""
-        bounds = [f"?day >= {_date(self.selection.since)}" if self.selection.since else "",
-                  f"?day <= {_date(self.selection.until)}" if self.selection.until else ""]
+        bounds = [
+            f"?day >= {_date(self.selection.since)}" if self.selection.since else "",
+            f"?day <= {_date(self.selection.until)}" if self.selection.until else "",
+        ]
         condition = " && ".join(["DATATYPE(?day) = xsd:date", *filter(None, bounds)])
         query = f"""SELECT ?day (COUNT(?tie) AS ?ties) WHERE {{
           {{ ?tie a akg:Tie ; schema:startDate ?day }}
@@ -236,11 +240,15 @@ class TieReader:
 
     def _batch(self, days: Sequence[dt.date], countries: dict[str, Country]) -> Iterator[EventRecord]:
         ties = self._facts(self._candidates(days))
-        articles = self._facts(_known(_one(f, PROV + "wasDerivedFrom") for f in ties.values()),
-                               SCHEMA + "datePublished", SCHEMA + "url", SCHEMA + "headline", SCHEMA + "articleBody",
-                               SCHEMA + "publisher")
-        publishers = self._facts(_known(_one(f, SCHEMA + "publisher") for f in articles.values()),
-                                 SCHEMA + "name")
+        articles = self._facts(
+            _known(_one(f, PROV + "wasDerivedFrom") for f in ties.values()),
+            SCHEMA + "datePublished",
+            SCHEMA + "url",
+            SCHEMA + "headline",
+            SCHEMA + "articleBody",
+            SCHEMA + "publisher",
+        )
+        publishers = self._facts(_known(_one(f, SCHEMA + "publisher") for f in articles.values()), SCHEMA + "name")
         kept: dict[dt.date, list[_Tie]] = {day: [] for day in days}
         for iri, facts in ties.items():
             tie = _Tie.read(iri, facts, articles, publishers, countries, self.tables.quad_classes)
@@ -252,10 +260,12 @@ class TieReader:
         signings = self._signings(tie.owner for tie in chosen if tie.tie_type == "Agreement")
         acts = {signings.get(tie.owner, tie.owner): tie.article for tie in chosen}  # who acted, and where it is read
         # confidence is the tie's event's or agreement's; the place is where its act happened
-        act_facts = self._facts(set(acts) | {tie.owner for tie in chosen}, AKG + "confidence", SCHEMA + "location",
-                                AKG + "participant")
-        place_facts = self._facts(_known(_one(f, SCHEMA + "location") for f in act_facts.values()),
-                                  SCHEMA + "name", AKG + "country")
+        act_facts = self._facts(
+            set(acts) | {tie.owner for tie in chosen}, AKG + "confidence", SCHEMA + "location", AKG + "participant"
+        )
+        place_facts = self._facts(
+            _known(_one(f, SCHEMA + "location") for f in act_facts.values()), SCHEMA + "name", AKG + "country"
+        )
         evidence = self._facts(_known(tie.evidence for tie in chosen), NIF + "beginIndex", NIF + "endIndex")
         holders = self._office_holders(acts, act_facts)
         contexts = {}  # article -> (headline length, headline + "\n\n" + body): once per article
@@ -267,14 +277,30 @@ class TieReader:
             groups[tie.group].append(tie)
         for tie in chosen:
             act = signings.get(tie.owner, tie.owner)
-            yield self._record(tie, groups[tie.group], contexts[tie.article],
-                               _value(act_facts[tie.owner], AKG + "confidence"),
-                               _one(act_facts[act], SCHEMA + "location"), place_facts, evidence[tie.evidence or ""],
-                               holders.get(act, []), countries)
+            yield self._record(
+                tie,
+                groups[tie.group],
+                contexts[tie.article],
+                _value(act_facts[tie.owner], AKG + "confidence"),
+                _one(act_facts[act], SCHEMA + "location"),
+                place_facts,
+                evidence[tie.evidence or ""],
+                holders.get(act, []),
+                countries,
+            )
 
-    def _record(self, tie: _Tie, group: list[_Tie], text: tuple[int, str], confidence: str | None,
-                place: str | None, place_facts: Facts, evidence: dict, holders: list[tuple[str, str, str]],
-                countries: dict[str, Country]) -> EventRecord:
+    def _record(
+        self,
+        tie: _Tie,
+        group: list[_Tie],
+        text: tuple[int, str],
+        confidence: str | None,
+        place: str | None,
+        place_facts: Facts,
+        evidence: dict,
+        holders: list[tuple[str, str, str]],
+        countries: dict[str, Country],
+    ) -> EventRecord:
         headline_length, context = text
         begin, end = _int(evidence, NIF + "beginIndex"), _int(evidence, NIF + "endIndex")
         span = (begin, end) if begin is not None and end is not None and 0 <= begin <= end <= len(context) else None
@@ -288,19 +314,42 @@ class TieReader:
         elif tie.directed and tie.tie_type in ("Visit", "Meeting"):
             action = countries[tie.sides[1]]  # visitor -> host: it happened at the host's
         return EventRecord(
-            tie=tie.iri, event_id=event_id(tie.iri), day=tie.day, added=tie.published or tie.day,
-            actor1=sides[0], actor2=sides[1], directed=tie.directed, tie_type=tie.tie_type, cameo=tie.cameo,
-            goldstein=tie.goldstein, mentions=len(group), sources=len({t.source_name for t in group}),
-            articles=len({t.article for t in group}), action_country=action, place=place_name, article=tie.article,
-            source_url=tie.url or tie.article, source_name=tie.source_name, headline=context[:headline_length],
-            sentence=context[span[0]:span[1]] if span else None, begin=span[0] if span else None,
+            tie=tie.iri,
+            event_id=event_id(tie.iri),
+            day=tie.day,
+            added=tie.published or tie.day,
+            actor1=sides[0],
+            actor2=sides[1],
+            directed=tie.directed,
+            tie_type=tie.tie_type,
+            cameo=tie.cameo,
+            goldstein=tie.goldstein,
+            mentions=len(group),
+            sources=len({t.source_name for t in group}),
+            articles=len({t.article for t in group}),
+            action_country=action,
+            place=place_name,
+            article=tie.article,
+            source_url=tie.url or tie.article,
+            source_name=tie.source_name,
+            headline=context[:headline_length],
+            sentence=context[span[0] : span[1]] if span else None,
+            begin=span[0] if span else None,
             end=span[1] if span else None,
             sentence_number=spans.sentence_number(context, headline_length, span[0]) if span else None,
             in_lead=span is not None and spans.in_lead(context, headline_length, span[0]),
-            document_length=len(context), confidence=float(confidence) if confidence is not None else None)
+            document_length=len(context),
+            confidence=float(confidence) if confidence is not None else None,
+        )
 
-    def _side(self, iri: str, country: Country, holders: list[tuple[str, str, str]], context: str,
-              span: tuple[int, int] | None) -> Side:
+    def _side(
+        self,
+        iri: str,
+        country: Country,
+        holders: list[tuple[str, str, str]],
+        context: str,
+        span: tuple[int, int] | None,
+    ) -> Side:
         """A side's office holders (named in the event with an office for this country) and its mention."""
         mine = [(name, office) for name, country_iri, office in holders if country_iri == iri]
         codes: list[str] = []
@@ -311,8 +360,14 @@ class TieReader:
         people = list(dict.fromkeys(name for name, _office in mine))
         alone = len(people) == 1
         mention = spans.find_actor(context, span[0], span[1], country.iso2, people) if span else None
-        return Side(country, people[0] if alone else None, mine[0][1] if alone else None, tuple(codes[:3]),
-                    tuple(icews), mention)
+        return Side(
+            country,
+            people[0] if alone else None,
+            mine[0][1] if alone else None,
+            tuple(codes[:3]),
+            tuple(icews),
+            mention,
+        )
 
 
 @dataclass(frozen=True)
@@ -339,15 +394,32 @@ class _Tie:
         return frozenset(self.sides), self.tie_type, self.day
 
     @classmethod
-    def read(cls, iri: str, facts: dict, articles: Facts, publishers: Facts, countries: dict[str, Country],
-             cameo_codes: dict[str, int]) -> _Tie | None:
+    def read(
+        cls,
+        iri: str,
+        facts: dict,
+        articles: Facts,
+        publishers: Facts,
+        countries: dict[str, Country],
+        cameo_codes: dict[str, int],
+    ) -> _Tie | None:
         """The tie if it can be coded: a known CAMEO event code (not a root), two known countries, a day."""
         cameo, tie_type = _value(facts, AKG + "cameoCode"), _value(facts, AKG + "tieType")
         article, owner = _one(facts, PROV + "wasDerivedFrom"), _one(facts, AKG + "tieOf")
-        between = sorted({term.value for term in facts.get(AKG + "between", ())},
-                         key=lambda c: countries[c].iso2 if c in countries else c)
-        if (cameo is None or len(cameo) < 3 or cameo not in cameo_codes or tie_type is None or article is None
-                or owner is None or len(between) != 2 or any(c not in countries for c in between)):
+        between = sorted(
+            {term.value for term in facts.get(AKG + "between", ())},
+            key=lambda c: countries[c].iso2 if c in countries else c,
+        )
+        if (
+            cameo is None
+            or len(cameo) < 3
+            or cameo not in cameo_codes
+            or tie_type is None
+            or article is None
+            or owner is None
+            or len(between) != 2
+            or any(c not in countries for c in between)
+        ):
             return None
         about = articles[article]
         published = _day(about, SCHEMA + "datePublished")
@@ -362,9 +434,21 @@ class _Tie:
         publisher = _one(about, SCHEMA + "publisher") or _value(about, SCHEMA + "publisher")
         publisher_name = _value(publishers[publisher], SCHEMA + "name") if publisher in publishers else publisher
         goldstein = _value(facts, AKG + "goldstein")
-        return cls(iri, owner, article, sides, directed,
-                   tie_type, cameo, float(goldstein) if goldstein is not None else None, day, published,
-                   _one(facts, AKG + "evidence"), url, publisher_name or (urlsplit(url).hostname or "" if url else ""))
+        return cls(
+            iri,
+            owner,
+            article,
+            sides,
+            directed,
+            tie_type,
+            cameo,
+            float(goldstein) if goldstein is not None else None,
+            day,
+            published,
+            _one(facts, AKG + "evidence"),
+            url,
+            publisher_name or (urlsplit(url).hostname or "" if url else ""),
+        )
 
 
 def _iri_values(iris: Iterable[str]) -> str:

@@ -21,25 +21,84 @@ from kg.eventdata.codes import tables
 from kg.eventdata.ties import Country, EventRecord, Side, event_id
 
 GDELT_EVENT_COLUMNS = (
-    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
-    *(f"Actor{n}{field}" for n in (1, 2) for field in (
-        "Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
-        "Type1Code", "Type2Code", "Type3Code")),
-    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-    "NumMentions", "NumSources", "NumArticles", "AvgTone",
-    *(f"{who}Geo_{field}" for who in ("Actor1", "Actor2", "Action") for field in (
-        "Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")),
-    "DATEADDED", "SOURCEURL",
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "MonthYear",
+    "Year",
+    "FractionDate",
+    *(
+        f"Actor{n}{field}"
+        for n in (1, 2)
+        for field in (
+            "Code",
+            "Name",
+            "CountryCode",
+            "KnownGroupCode",
+            "EthnicCode",
+            "Religion1Code",
+            "Religion2Code",
+            "Type1Code",
+            "Type2Code",
+            "Type3Code",
+        )
+    ),
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
+    *(
+        f"{who}Geo_{field}"
+        for who in ("Actor1", "Actor2", "Action")
+        for field in ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
+    ),
+    "DATEADDED",
+    "SOURCEURL",
 )
 GDELT_MENTION_COLUMNS = (
-    "GLOBALEVENTID", "EventTimeDate", "MentionTimeDate", "MentionType", "MentionSourceName", "MentionIdentifier",
-    "SentenceID", "Actor1CharOffset", "Actor2CharOffset", "ActionCharOffset", "InRawText", "Confidence",
-    "MentionDocLen", "MentionDocTone", "MentionDocTranslationInfo", "Extras",
+    "GLOBALEVENTID",
+    "EventTimeDate",
+    "MentionTimeDate",
+    "MentionType",
+    "MentionSourceName",
+    "MentionIdentifier",
+    "SentenceID",
+    "Actor1CharOffset",
+    "Actor2CharOffset",
+    "ActionCharOffset",
+    "InRawText",
+    "Confidence",
+    "MentionDocLen",
+    "MentionDocTone",
+    "MentionDocTranslationInfo",
+    "Extras",
 )
 ICEWS_COLUMNS = (
-    "Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text", "CAMEO Code",
-    "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID", "Sentence Number", "Publisher",
-    "City", "District", "Province", "Country", "Latitude", "Longitude",
+    "Event ID",
+    "Event Date",
+    "Source Name",
+    "Source Sectors",
+    "Source Country",
+    "Event Text",
+    "CAMEO Code",
+    "Intensity",
+    "Target Name",
+    "Target Sectors",
+    "Target Country",
+    "Story ID",
+    "Sentence Number",
+    "Publisher",
+    "City",
+    "District",
+    "Province",
+    "Country",
+    "Latitude",
+    "Longitude",
 )
 #: GDELT geography types: 0 nothing known, 1 a country.
 NO_GEO, COUNTRY_GEO = 0, 1
@@ -47,8 +106,9 @@ NO_GEO, COUNTRY_GEO = 0, 1
 
 def _tsv(cells: Iterable[object]) -> bytes:
     """One tab-separated line; None is empty, and tabs or line breaks inside a value become spaces."""
-    text = "\t".join("" if cell is None else str(cell).replace("\t", " ").replace("\r", " ").replace("\n", " ")
-                     for cell in cells)
+    text = "\t".join(
+        "" if cell is None else str(cell).replace("\t", " ").replace("\r", " ").replace("\n", " ") for cell in cells
+    )
     return (text + "\n").encode("utf-8")
 
 
@@ -84,13 +144,28 @@ def _country_geo(country: Country | None) -> list[object]:
 def gdelt_event(record: EventRecord) -> list[object]:
     code = record.cameo
     return [
-        record.event_id, record.day.strftime("%Y%m%d"), record.day.strftime("%Y%m"), record.day.year,
+        record.event_id,
+        record.day.strftime("%Y%m%d"),
+        record.day.strftime("%Y%m"),
+        record.day.year,
         fraction_date(record.day),
-        *_actor(record.actor1), *_actor(record.actor2),
-        int(record.in_lead), code, code[:3], code[:2], tables().quad_classes[code[:2]], _score(record.goldstein),
-        record.mentions, record.sources, record.articles, None,
-        *_country_geo(None), *_country_geo(None), *_country_geo(record.action_country),
-        _stamp(record.added), record.source_url,
+        *_actor(record.actor1),
+        *_actor(record.actor2),
+        int(record.in_lead),
+        code,
+        code[:3],
+        code[:2],
+        tables().quad_classes[code[:2]],
+        _score(record.goldstein),
+        record.mentions,
+        record.sources,
+        record.articles,
+        None,
+        *_country_geo(None),
+        *_country_geo(None),
+        *_country_geo(record.action_country),
+        _stamp(record.added),
+        record.source_url,
     ]
 
 
@@ -99,11 +174,22 @@ def gdelt_mention(record: EventRecord) -> list[object]:
         return side.mention.offset if side.mention else -1  # GDELT's value for an actor it did not locate
 
     return [
-        record.event_id, _stamp(record.added), _stamp(record.added), 1, record.source_name, record.source_url,
-        record.sentence_number, offset(record.actor1), offset(record.actor2),
-        record.begin if record.begin is not None else -1, 1,
-        round(record.confidence * 100) if record.confidence is not None else None, record.document_length,
-        None, None, None,
+        record.event_id,
+        _stamp(record.added),
+        _stamp(record.added),
+        1,
+        record.source_name,
+        record.source_url,
+        record.sentence_number,
+        offset(record.actor1),
+        offset(record.actor2),
+        record.begin if record.begin is not None else -1,
+        1,
+        round(record.confidence * 100) if record.confidence is not None else None,
+        record.document_length,
+        None,
+        None,
+        None,
     ]
 
 
@@ -112,11 +198,26 @@ def icews_event(record: EventRecord) -> list[object]:
         return side.person or side.country.name
 
     return [
-        record.event_id, record.day.isoformat(), name(record.actor1), ",".join(record.actor1.icews_sectors),
-        record.actor1.country.name, tables().cameo_labels[record.cameo], record.cameo, _score(record.goldstein),
-        name(record.actor2), ",".join(record.actor2.icews_sectors), record.actor2.country.name,
-        event_id(record.article), record.sentence_number, record.source_name, record.place, None, None,
-        record.action_country.name if record.action_country else None, None, None,
+        record.event_id,
+        record.day.isoformat(),
+        name(record.actor1),
+        ",".join(record.actor1.icews_sectors),
+        record.actor1.country.name,
+        tables().cameo_labels[record.cameo],
+        record.cameo,
+        _score(record.goldstein),
+        name(record.actor2),
+        ",".join(record.actor2.icews_sectors),
+        record.actor2.country.name,
+        event_id(record.article),
+        record.sentence_number,
+        record.source_name,
+        record.place,
+        None,
+        None,
+        record.action_country.name if record.action_country else None,
+        None,
+        None,
     ]
 
 
@@ -139,13 +240,20 @@ def plover_event(record: EventRecord) -> dict[str, object] | None:
         event["text_info"] = {"sequence": record.sentence_number, "start": record.begin, "end": record.end}
     event["quad_code"] = coding.quad_code
     if record.action_country is not None:
-        location = {"country": record.action_country.name,
-                    "country_code": tables().countries[record.action_country.iso2].plover, "resolution": 1}
+        location = {
+            "country": record.action_country.name,
+            "country_code": tables().countries[record.action_country.iso2].plover,
+            "resolution": 1,
+        }
         if record.place:
             location.update(extracted_place=record.place, resolution=4)
         event["event_loc"] = location
-    cite = {"url": record.source_url, "title": record.headline, "coder": f"astana-kg {_release()}",
-            "codebook": "PLOVER 0.8 via CAMEO2PLOVER-2021"}
+    cite = {
+        "url": record.source_url,
+        "title": record.headline,
+        "coder": f"astana-kg {_release()}",
+        "codebook": "PLOVER 0.8 via CAMEO2PLOVER-2021",
+    }
     if record.source_name:
         cite["publication"] = record.source_name
     event["cite_info"] = cite
@@ -209,13 +317,36 @@ def _jsonl(record: EventRecord) -> bytes | None:
 
 
 TSV = "text/tab-separated-values; charset=utf-8"
-LAYOUTS = {layout.name: layout for layout in (
-    Layout("gdelt-events", "GDELT events", "gdelt", TSV, "astana-kg.events.gdelt.tsv",
-           lambda record: _tsv(gdelt_event(record))),
-    Layout("gdelt-mentions", "GDELT mentions", "mentions", TSV, "astana-kg.mentions.gdelt.tsv",
-           lambda record: _tsv(gdelt_mention(record))),
-    Layout("plover", "PLOVER", "plover", "application/x-ndjson; charset=utf-8", "astana-kg.events.plover.jsonl",
-           _jsonl),
-    Layout("icews", "ICEWS", "icews", TSV, "astana-kg.events.icews.tsv",
-           lambda record: _tsv(icews_event(record)), _tsv(ICEWS_COLUMNS)),
-)}
+LAYOUTS = {
+    layout.name: layout
+    for layout in (
+        Layout(
+            "gdelt-events",
+            "GDELT events",
+            "gdelt",
+            TSV,
+            "astana-kg.events.gdelt.tsv",
+            lambda record: _tsv(gdelt_event(record)),
+        ),
+        Layout(
+            "gdelt-mentions",
+            "GDELT mentions",
+            "mentions",
+            TSV,
+            "astana-kg.mentions.gdelt.tsv",
+            lambda record: _tsv(gdelt_mention(record)),
+        ),
+        Layout(
+            "plover", "PLOVER", "plover", "application/x-ndjson; charset=utf-8", "astana-kg.events.plover.jsonl", _jsonl
+        ),
+        Layout(
+            "icews",
+            "ICEWS",
+            "icews",
+            TSV,
+            "astana-kg.events.icews.tsv",
+            lambda record: _tsv(icews_event(record)),
+            _tsv(ICEWS_COLUMNS),
+        ),
+    )
+}

@@ -50,16 +50,20 @@ _SIDES = "|".join(sorted(SIDE_NOUNS))
 _TWO_SIDES = re.compile(
     rf"\b(?:the two|both) (?:{_SIDES})\b"
     r"|\bthe (?:presidents|leaders|sides|parties|delegations|heads of state|prime ministers|foreign ministers)\b",
-    re.I)
+    re.I,
+)
 #: "bilateral trade", "mutual investment": a lone actor's partner is the pair the article is about.
 _BILATERAL = re.compile(r"\b(?:bilateral|mutual|two-way)\b", re.I)
 #: A signing tied back to the talks or visit of the sentence before.
-_SIGNED_AFTER = re.compile(r"\b(?:following|after|during|at the end of|on the sidelines of|within the framework of)"
-                           r" (?:the|these|this) (?:talks|negotiations|meeting|visit|consultations)\b"
-                           r"|\b(?:documents|agreements|memorand\w*) (?:were|was) (?:signed|inked|exchanged)\b",
-                           re.I)
+_SIGNED_AFTER = re.compile(
+    r"\b(?:following|after|during|at the end of|on the sidelines of|within the framework of)"
+    r" (?:the|these|this) (?:talks|negotiations|meeting|visit|consultations)\b"
+    r"|\b(?:documents|agreements|memorand\w*) (?:were|was) (?:signed|inked|exchanged)\b",
+    re.I,
+)
 _TRADING_PARTNER = re.compile(
-    r"(?P<owner>[A-Z][\w-]*(?: [A-Z][\w-]*)?)['’]s (?:[\w-]+ ){0,3}?(?P<trade>trad(?:ing|e)) partners?\b")
+    r"(?P<owner>[A-Z][\w-]*(?: [A-Z][\w-]*)?)['’]s (?:[\w-]+ ){0,3}?(?P<trade>trad(?:ing|e)) partners?\b"
+)
 #: "Uzbekistan's foreign trade turnover", "Kazakhstan's exports": the country whose trade is reported.
 _TRADE_OWNER = re.compile(r"[A-Z][\w-]*['’]s (?:[\w-]+ ){0,3}?(?:trade|turnover|exports|imports)\b")
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -124,11 +128,17 @@ class ActorFinder:
                 found.city_destinations.append(iso2)
         elif _topic_of(span):
             return  # "concern over China's growing assertiveness": what is talked about, not who acts
-        elif kind == "demonym" and (span.root.head.lower_ in HOSTILE_NOUNS or (
-                span.end < found.sentence.end and span.doc[span.end].lower_ in HOSTILE_NOUNS)):
+        elif kind == "demonym" and (
+            span.root.head.lower_ in HOSTILE_NOUNS
+            or (span.end < found.sentence.end and span.doc[span.end].lower_ in HOSTILE_NOUNS)
+        ):
             return  # "Russian missile attacks"
-        elif kind == "city" or preposition in PLACE_PREPOSITIONS or _after_city(span, mentions) or (
-                kind == "demonym" and _demonym_place(span)):
+        elif (
+            kind == "city"
+            or preposition in PLACE_PREPOSITIONS
+            or _after_city(span, mentions)
+            or (kind == "demonym" and _demonym_place(span))
+        ):
             found.place_countries.append(iso2)
             if preposition in VENUE_PREPOSITIONS or kind == "demonym":
                 found.venues.append((iso2, kind))
@@ -194,8 +204,11 @@ class ActorFinder:
             objects += [t.i for t in chain[-1].subtree if t.i not in stops]
         hubs = list(dict.fromkeys(c for _, c in self.countries_at(subject, mentions)))
         doc = trigger.doc
-        counterparts = list(dict.fromkeys(c for i, c in self.countries_at(objects, mentions)
-                                          if c not in hubs and _counterpart(doc[i], owners)))
+        counterparts = list(
+            dict.fromkeys(
+                c for i, c in self.countries_at(objects, mentions) if c not in hubs and _counterpart(doc[i], owners)
+            )
+        )
         return hubs, counterparts, verb
 
     def meeting_sides(self, triggers: Iterable[Token], mentions: Mentions) -> list[Sides]:
@@ -231,7 +244,7 @@ class ActorFinder:
         return [Sides(tuple(read[0]), tuple(read[1]))]
 
     def signing_groups(self, trigger: Token, mentions: Mentions) -> list[list[str]] | None:
-        """"France has signed similar treaties with Germany in 2019 and with Italy in 2021": one signer and
+        """ "France has signed similar treaties with Germany in 2019 and with Italy in 2021": one signer and
         partners in separate "with" phrases sign one agreement each; the [signer, partner] of each."""
         if trigger.pos_ != "VERB":
             return None
@@ -263,8 +276,9 @@ class ActorFinder:
             named = actors.countries
         return [Sides((named[0],), (named[1],))] if len(named) == 2 else []
 
-    def trade_sides(self, trigger: Token, actors: SentenceActors, mentions: Mentions,
-                    owner: str | None) -> tuple[list[Sides], str | None]:
+    def trade_sides(
+        self, trigger: Token, actors: SentenceActors, mentions: Mentions, owner: str | None
+    ) -> tuple[list[Sides], str | None]:
         """The sides of a trade report and the country whose trade it is.
 
         Exporter → importer when the text says who sells to whom ("Kazakhstan exported $2 billion of grain to
@@ -282,9 +296,14 @@ class ActorFinder:
         if owner is None:
             return [], None
         sentence = actors.sentence
-        withs = [iso2 for span, iso2, kind in mentions.country_spans
-                 if sentence.start <= span.start < sentence.end and kind != "city"
-                 and governing_preposition(span) == "with" and iso2 != owner]
+        withs = [
+            iso2
+            for span, iso2, kind in mentions.country_spans
+            if sentence.start <= span.start < sentence.end
+            and kind != "city"
+            and governing_preposition(span) == "with"
+            and iso2 != owner
+        ]
         withs = list(dict.fromkeys(withs))
         if not withs or any(c not in withs and c != owner for c in actors.countries):
             return [], None
@@ -307,9 +326,17 @@ class ActorFinder:
             selves = [owner]
         scope = {t.i for t in (verb if verb is not None else trigger).subtree} - subject
         word = "to" if lemma in SELLING_LEMMAS else "from"
-        partners = [iso2 for span, iso2, kind in mentions.country_spans if span.start in scope
-                    and kind != "city" and iso2 not in selves and (governing_preposition(span) == word or (
-                        word == "from" and kind == "demonym" and _goods_of(span, trigger)))]
+        partners = [
+            iso2
+            for span, iso2, kind in mentions.country_spans
+            if span.start in scope
+            and kind != "city"
+            and iso2 not in selves
+            and (
+                governing_preposition(span) == word
+                or (word == "from" and kind == "demonym" and _goods_of(span, trigger))
+            )
+        ]
         partners = list(dict.fromkeys(partners))
         if len(selves) != 1 or not partners:
             return None
@@ -318,15 +345,16 @@ class ActorFinder:
         return Sides(tuple(partners), tuple(selves), True), selves[0]
 
     def trading_partners(self, actors: SentenceActors, mentions: Mentions) -> Sides | None:
-        """"China remained Kazakhstan's largest trading partner with $18.9 billion, followed by Russia …":
+        """ "China remained Kazakhstan's largest trading partner with $18.9 billion, followed by Russia …":
         each other acting country trades with the possessor, when a sum is stated."""
         sentence = actors.sentence
         match = _TRADING_PARTNER.search(span_text(sentence))
         if not match or not find_amounts(span_text(sentence)):
             return None
         start = sentence.start_char + match.start("owner")
-        owner = next((iso2 for span, iso2, kind in mentions.country_spans
-                      if span.start_char == start and kind != "city"), None)
+        owner = next(
+            (iso2 for span, iso2, kind in mentions.country_spans if span.start_char == start and kind != "city"), None
+        )
         partners = tuple(c for c in actors.countries if c != owner)
         return Sides((owner,), partners) if owner and partners else None
 
@@ -336,8 +364,9 @@ class ActorFinder:
         match = _TRADING_PARTNER.search(span_text(sentence))
         if not match:
             return None
-        span = sentence.doc.char_span(sentence.start_char + match.start("trade"),
-                                      sentence.start_char + match.end("trade"))
+        span = sentence.doc.char_span(
+            sentence.start_char + match.start("trade"), sentence.start_char + match.end("trade")
+        )
         return span[0] if span is not None else None
 
 
@@ -388,11 +417,17 @@ class Discourse:
         if len(actors.countries) == 2 and not bloc_summit:
             self.pair = list(actors.countries)
         elif (not actors.countries and self.pair and _TWO_SIDES.search(text)) or (
-                len(actors.countries) == 1 and actors.countries[0] in self.pair
-                and (_BILATERAL.search(text) or _TWO_SIDES.search(text))):
+            len(actors.countries) == 1
+            and actors.countries[0] in self.pair
+            and (_BILATERAL.search(text) or _TWO_SIDES.search(text))
+        ):
             actors.countries = list(self.pair)
-        elif not actors.countries and self.pair and _SIGNED_AFTER.search(text) and (
-                {"AgreementSigning", "Ratification"} & set(triggers)):
+        elif (
+            not actors.countries
+            and self.pair
+            and _SIGNED_AFTER.search(text)
+            and ({"AgreementSigning", "Ratification"} & set(triggers))
+        ):
             actors.countries = list(self.pair)  # "Following the talks, 12 documents were signed."
 
     def note_trade(self, actors: SentenceActors, owner: str | None) -> None:
@@ -430,8 +465,11 @@ def _verb_of(trigger: Token) -> tuple[Token, list[Token]] | None:
     chain: list[Token] = []
     while token.pos_ not in ("VERB", "AUX"):
         head = token.head
-        if head.i == token.i or len(chain) >= 4 or ((chain or head.pos_ not in ("VERB", "AUX")) and (
-                token.dep_ not in _NOUN_LINKS)):
+        if (
+            head.i == token.i
+            or len(chain) >= 4
+            or ((chain or head.pos_ not in ("VERB", "AUX")) and (token.dep_ not in _NOUN_LINKS))
+        ):
             return None  # only the meeting word itself may hang from its verb by any relation
         chain.append(token)
         token = head
@@ -463,7 +501,7 @@ def _goods_of(span: Span, trigger: Token) -> bool:
 
 
 def _demonym_place(span: Span) -> bool:
-    """"in the Kazakh capital", "at the Georgian border": the demonym modifies a place after "in"/"at"."""
+    """ "in the Kazakh capital", "at the Georgian border": the demonym modifies a place after "in"/"at"."""
     head = span.root.head
     if span.root.dep_ not in ("amod", "compound") or head.lower_ not in PLACE_NOUNS:
         return False
@@ -486,10 +524,13 @@ def _topic_of(span: Span) -> bool:
 
 
 def _after_city(span: Span, mentions: Mentions) -> bool:
-    """"in Abu Dhabi, United Arab Emirates": a country after its city only says where."""
+    """ "in Abu Dhabi, United Arab Emirates": a country after its city only says where."""
     comma = span.start - 1
-    return comma > sentence_start(span) and span.doc[comma].text == "," and any(
-        kind == "city" and other.end == comma for other, _, kind in mentions.country_spans)
+    return (
+        comma > sentence_start(span)
+        and span.doc[comma].text == ","
+        and any(kind == "city" and other.end == comma for other, _, kind in mentions.country_spans)
+    )
 
 
 def _after_travel(span: Span) -> bool:

@@ -29,11 +29,12 @@ from kg.extraction import Agreement
 
 SECTOR_PATTERN = re.compile(r"\b(" + "|".join(re.escape(s) for s in sorted(SECTORS, key=len, reverse=True)) + r")\b")
 _ANAPHORIC = re.compile(
-    r"\b(?:the|this|that) (?:document|treaty|agreement|accord|deal|memorandum|protocol|convention)\b", re.I)
+    r"\b(?:the|this|that) (?:document|treaty|agreement|accord|deal|memorandum|protocol|convention)\b", re.I
+)
 
 
 def same_agreement(agreement: Agreement, agreements: list[Agreement], sentence: Span) -> int | None:
-    """"… ratified the document last month": a later act on an agreement already reported."""
+    """ "… ratified the document last month": a later act on an agreement already reported."""
     if not _ANAPHORIC.search(span_text(sentence)) or not agreement.parties:
         return None
     for index, earlier in enumerate(agreements):
@@ -43,17 +44,23 @@ def same_agreement(agreement: Agreement, agreements: list[Agreement], sentence: 
 
 
 def further_signings(sentence: Span, first: Token, agreement: Agreement) -> list[Agreement]:
-    """"The governments signed a memorandum, and companies concluded 12 contracts worth $4.1 billion": a second
+    """ "The governments signed a memorandum, and companies concluded 12 contracts worth $4.1 billion": a second
     signing verb with its own counted documents is a second agreement between the same parties."""
     found = []
     for token in sentence:
         if token.i == first.i or token.pos_ != "VERB" or token.lemma_.lower() not in SIGNING_TRIGGERS:
             continue
         own_signers = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) and any(
-            c.dep_ == "dobj" and c.lower_ in AGREEMENT_NOUNS for c in token.children)
-        if first in token.subtree or (not own_signers and any(
-                token in child.subtree for child in first.children
-                if child.dep_ in ("dobj", "prep", "xcomp", "advcl", "acl", "relcl"))):
+            c.dep_ == "dobj" and c.lower_ in AGREEMENT_NOUNS for c in token.children
+        )
+        if first in token.subtree or (
+            not own_signers
+            and any(
+                token in child.subtree
+                for child in first.children
+                if child.dep_ in ("dobj", "prep", "xcomp", "advcl", "acl", "relcl")
+            )
+        ):
             continue  # "agreed to sign", "signed a deal to conclude …": the same act
         subtree = sentence.doc[token.left_edge.i : token.right_edge.i + 1]
         count = agreement_count(subtree)
@@ -66,7 +73,7 @@ def further_signings(sentence: Span, first: Token, agreement: Agreement) -> list
 
 
 def concludes_talks(token: Token) -> bool:
-    """"concluded (trade deal) talks", "concluded negotiations": the object phrase is about talks."""
+    """ "concluded (trade deal) talks", "concluded negotiations": the object phrase is about talks."""
     for t in token.doc[token.i + 1 : min(len(token.doc), token.i + 5)]:
         if t.lower_ in TALK_NOUNS:
             return True  # the small model may tag a headline's "talks" as a verb
@@ -76,7 +83,7 @@ def concludes_talks(token: Token) -> bool:
 
 
 def exchanged_documents(token: Token) -> bool:
-    """"exchanged notes", "the exchange of notes", "the exchange of 17 intergovernmental documents"."""
+    """ "exchanged notes", "the exchange of notes", "the exchange of 17 intergovernmental documents"."""
     doc = token.doc
     following = doc[token.i + 1 : min(len(doc), token.i + 6)]
     if len(following) and following[0].lower_ == "notes":
@@ -92,7 +99,7 @@ def exchanged_documents(token: Token) -> bool:
 
 
 def reached_agreement(token: Token) -> bool:
-    """"an agreement reached between …", "reached a deal": not "trade reached $5 billion"."""
+    """ "an agreement reached between …", "reached a deal": not "trade reached $5 billion"."""
     if token.head.lower_ in AGREEMENT_NOUNS and token.dep_ in ("acl", "relcl"):
         # "the implementation of agreements reached at the last meeting": an earlier deal, not a new one
         return not (token.head.dep_ == "pobj" and token.head.head.head.lower_ in EARLIER_DEAL_HEADS)

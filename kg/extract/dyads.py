@@ -142,6 +142,8 @@ def ties(reported: list[Reported], agreements: list[Agreement]) -> list[Tie]:
             continue
         found += [Tie(d.source, d.target, d.directed, event=index) for d in item.dyads]
     for index, agreement in enumerate(agreements):
-        found += [Tie(d.source, d.target, d.directed, agreement=index)
-                  for d in agreement_dyads(agreement.parties, signing.get(index, []))]
+        found += [
+            Tie(d.source, d.target, d.directed, agreement=index)
+            for d in agreement_dyads(agreement.parties, signing.get(index, []))
+        ]
     return found

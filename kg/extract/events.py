@@ -51,8 +51,9 @@ class EventExtractor:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.find_actors = ActorFinder(gazetteer)
 
-    def __call__(self, doc: Doc, mentions: Mentions, article: Article
-                 ) -> tuple[list[Event], list[Agreement], list[Tie]]:
+    def __call__(
+        self, doc: Doc, mentions: Mentions, article: Article
+    ) -> tuple[list[Event], list[Agreement], list[Tie]]:
         reported: list[Reported] = []
         agreements: list[Agreement] = []
         discourse = Discourse()
@@ -62,15 +63,17 @@ class EventExtractor:
             here = positions[bisect_left(positions, span.start) : bisect_left(positions, span.end)]
             matches = find_triggers(span, here)
             sentence = _Sentence(self.find_actors(span, mentions), matches, first_of_each(matches))
-            discourse.complete(sentence.actors, sentence.triggers,
-                               sentence.multilateral and self.find_actors.has_bloc(sentence.actors))
+            discourse.complete(
+                sentence.actors, sentence.triggers, sentence.multilateral and self.find_actors.has_bloc(sentence.actors)
+            )
             partner_trigger = self.find_actors.partner_trigger(span)
             if partner_trigger is not None and self.find_actors.trading_partners(sentence.actors, mentions):
                 sentence.triggers.setdefault("Trade", partner_trigger)  # "… Kazakhstan's largest trading partner"
             for event_type, trigger in sentence.triggers.items():
                 sides = self._sides(event_type, trigger, sentence, mentions, discourse)
                 if event_type == "AgreementSigning" and self._separate_signings(
-                        trigger, sentence, mentions, article, reported, agreements):
+                    trigger, sentence, mentions, article, reported, agreements
+                ):
                     continue
                 item = self._report(event_type, trigger, sentence, sides, article)
                 if item is None:
@@ -82,8 +85,9 @@ class EventExtractor:
         return [item.event for item in merged], agreements, ties(merged, agreements)
 
     # -- sides ----------------------------------------------------------------------------------
-    def _sides(self, event_type: str, trigger: Token, sentence: _Sentence, mentions: Mentions,
-               discourse: Discourse) -> list[Sides]:
+    def _sides(
+        self, event_type: str, trigger: Token, sentence: _Sentence, mentions: Mentions, discourse: Discourse
+    ) -> list[Sides]:
         actors, find = sentence.actors, self.find_actors
         if event_type == "Meeting":
             return find.meeting_sides((token for t, token in sentence.matches if t == "Meeting"), mentions)
@@ -102,8 +106,9 @@ class EventExtractor:
         return []
 
     # -- events ---------------------------------------------------------------------------------
-    def _report(self, event_type: str, trigger: Token, sentence: _Sentence, sides: list[Sides],
-                article: Article) -> Reported | None:
+    def _report(
+        self, event_type: str, trigger: Token, sentence: _Sentence, sides: list[Sides], article: Article
+    ) -> Reported | None:
         """The event a trigger reports, with its dyads; None when it has no actor at all."""
         actors = sentence.actors
         countries = list(actors.countries)
@@ -130,9 +135,16 @@ class EventExtractor:
             event.recipients = [f"country:{c}" for c in sides[0].targets]
         return Reported(event, event_dyads(event_type, countries, sides))
 
-    def _separate_signings(self, trigger: Token, sentence: _Sentence, mentions: Mentions, article: Article,
-                           reported: list[Reported], agreements: list[Agreement]) -> bool:
-        """"Spain has signed similar treaties with Portugal in 2019 and with Morocco in 2021": one agreement
+    def _separate_signings(
+        self,
+        trigger: Token,
+        sentence: _Sentence,
+        mentions: Mentions,
+        article: Article,
+        reported: list[Reported],
+        agreements: list[Agreement],
+    ) -> bool:
+        """ "Spain has signed similar treaties with Portugal in 2019 and with Morocco in 2021": one agreement
         per partner, each its own signing; True when the sentence was written so."""
         if len(sentence.actors.countries) <= 2:
             return False
@@ -151,8 +163,9 @@ class EventExtractor:
         return True
 
     @staticmethod
-    def _record_agreement(item: Reported, trigger: Token, sentence: _Sentence, reported: list[Reported],
-                          agreements: list[Agreement]) -> None:
+    def _record_agreement(
+        item: Reported, trigger: Token, sentence: _Sentence, reported: list[Reported], agreements: list[Agreement]
+    ) -> None:
         """The agreement a signing or ratification acts on: a new one, or one reported earlier ("ratified the
         document"); a second signing verb of the sentence with its own count is a further agreement."""
         event = item.event
@@ -178,8 +191,12 @@ def _event(event_type: str, trigger: Token, actors: SentenceActors, countries: l
     date = find_date(text, article.published, future=intended)
     intended = intended or after_publication(date, article.published)
     lowered = text.lower()
-    cameo = cameo_code(event_type, intended=intended, humanitarian="humanitarian" in lowered,
-                       by_phone=any(w in lowered for w in PHONE_CUES))
+    cameo = cameo_code(
+        event_type,
+        intended=intended,
+        humanitarian="humanitarian" in lowered,
+        by_phone=any(w in lowered for w in PHONE_CUES),
+    )
     return Event(
         type=event_type,
         countries=countries,
@@ -210,8 +227,9 @@ def _agreement(actors: SentenceActors, event: Event) -> Agreement:
         organizations=list(actors.organizations) if not event.countries else [],
         count=agreement_count(actors.sentence),
         amounts=[a for _, _, a in find_amounts(text)],
-        sectors=list(dict.fromkeys(m.group(1).lower() if m.group(1) != "IT" else "IT"
-                                   for m in SECTOR_PATTERN.finditer(text))),
+        sectors=list(
+            dict.fromkeys(m.group(1).lower() if m.group(1) != "IT" else "IT" for m in SECTOR_PATTERN.finditer(text))
+        ),
         evidence=event.evidence,
         confidence=event.confidence,
     )

@@ -100,29 +100,42 @@ EVENT_HEADS = _words(
     treaty corridor partnership campaign report regard"""
 )
 #: Heads of state bodies named after their country: "Kyrgyzstan's Central Election Commission".
-STATE_BODIES = _words("ministry senate parliament committee commission court embassy department government council "
-                      "assembly")
+STATE_BODIES = _words(
+    "ministry senate parliament committee commission court embassy department government council assembly"
+)
 #: First words of national bodies named without their country ("Central Election Commission", "Supreme Court").
 NATIONAL_FIRST = _words("State Central Supreme Constitutional General National Federal")
 #: Heads of a national body named without its country ("the Electoral Commission", "the Bureau of National
 #: Statistics", "Parliament"): the body belongs to the country the article is about. Embassies, departments
 #: and governments are left out: they are named with their country or are the state itself.
 BODY_HEADS = (STATE_BODIES - {"embassy", "department", "government"}) | _words(
-    "agency bureau bank service inspectorate prosecutor's office")
+    "agency bureau bank service inspectorate prosecutor's office"
+)
 #: Words of such generic body names; a name with any other word is a proper name and keeps its form.
-BODY_WORDS = frozenset(w.lower() for w in NATIONAL_FIRST) | BODY_HEADS | PORTFOLIO | NAME_CONNECTORS | _words(
-    """election elections electoral anti-corruption corruption combating statistics statistical audit accounts
+BODY_WORDS = (
+    frozenset(w.lower() for w in NATIONAL_FIRST)
+    | BODY_HEADS
+    | PORTFOLIO
+    | NAME_CONNECTORS
+    | _words(
+        """election elections electoral anti-corruption corruption combating statistics statistical audit accounts
     prosecutor prosecutor-general investigation investigative tax revenue chamber lower upper house deputies
     people's civil standards competition protection anti-monopoly financial monitoring regulation
-    regulatory supervision market markets planning strategic reforms reform counter-terrorism""")
+    regulatory supervision market markets planning strategic reforms reform counter-terrorism"""
+    )
+)
 #: First words of agency names that say nothing on their own ("National", "Press", "Voice").
-GENERIC_FIRST = _words("the national press news voice radio people's south north new le la el al asian world "
-                       "global international central state")
+GENERIC_FIRST = _words(
+    "the national press news voice radio people's south north new le la el al asian world "
+    "global international central state"
+)
 #: Social networks and apps are platforms an article quotes, not organisations it is about.
 PLATFORMS = _words("instagram facebook x twitter telegram youtube tiktok whatsapp linkedin threads vk")
 #: Nouns between a demonym and a company: "Emirati *company* AMEA Power".
-COMPANY_NOUNS = _words("company companies firm developer group giant operator producer manufacturer investor "
-                       "conglomerate fund utility lender carrier automaker miner bank")
+COMPANY_NOUNS = _words(
+    "company companies firm developer group giant operator producer manufacturer investor "
+    "conglomerate fund utility lender carrier automaker miner bank"
+)
 #: Words after a name that make it a commodity grade: "Brent crude", "WTI futures".
 COMMODITY_NOUNS = _words("crude futures barrel barrels blend")
 #: First words of names that are decorations or groups of office holders, not organisations ("Order of Dostyk").
@@ -142,8 +155,10 @@ PLACE_HEADS = _words("palace house hall square stadium street avenue river lake 
 BUILDING_HEADS = PLACE_HEADS - _words("hall river lake region oblast province")
 #: Common nouns of places: "Paktika and Khost *provinces*" (not organisations), "in the Kazakh *capital*"
 #: (a demonym that says where, not who).
-PLACE_NOUNS = _words("capital city cities town towns port village villages region regions province provinces "
-                     "district districts oblast county border coast resort soil territory airport")
+PLACE_NOUNS = _words(
+    "capital city cities town towns port village villages region regions province provinces "
+    "district districts oblast county border coast resort soil territory airport"
+)
 #: Words that make "American" a region of the Americas, not the United States.
 AMERICAS_REGIONS = _words("south north latin central pan")
 #: "the South *China Sea*": a sea named after a country.
@@ -163,42 +178,124 @@ SIGNING_TRIGGERS = _words("sign ink signing conclude reach exchange")
 SIGNING_VERBS = _words("sign ink")
 #: trigger lemma → event type; nouns and verbs alike.
 TRIGGERS = {
-    "meet": "Meeting", "meeting": "Meeting", "talk": "Meeting", "talks": "Meeting", "negotiation": "Meeting",
-    "receive": "Meeting", "host": "Meeting", "consultation": "Meeting", "phone": "Meeting",
-    "conversation": "Meeting", "discuss": "Meeting", "credentials": "Meeting", "credence": "Meeting",
-    "visit": "Visit", "arrive": "Visit", "trip": "Visit", "tour": "Visit", "travel": "Visit",
-    "summit": "Summit", "forum": "Summit", "conference": "Summit", "congress": "Summit", "convene": "Summit",
-    "expo": "Summit", "panel": "Summit",
+    "meet": "Meeting",
+    "meeting": "Meeting",
+    "talk": "Meeting",
+    "talks": "Meeting",
+    "negotiation": "Meeting",
+    "receive": "Meeting",
+    "host": "Meeting",
+    "consultation": "Meeting",
+    "phone": "Meeting",
+    "conversation": "Meeting",
+    "discuss": "Meeting",
+    "credentials": "Meeting",
+    "credence": "Meeting",
+    "visit": "Visit",
+    "arrive": "Visit",
+    "trip": "Visit",
+    "tour": "Visit",
+    "travel": "Visit",
+    "summit": "Summit",
+    "forum": "Summit",
+    "conference": "Summit",
+    "congress": "Summit",
+    "convene": "Summit",
+    "expo": "Summit",
+    "panel": "Summit",
     **dict.fromkeys(SIGNING_TRIGGERS, "AgreementSigning"),
-    "ratify": "Ratification", "ratification": "Ratification",
-    "aid": "Aid", "assistance": "Aid", "relief": "Aid", "pledge": "Aid",
-    "donate": "Aid", "donation": "Aid", "grant": "Aid", "loan": "Aid",
-    "export": "Trade", "import": "Trade", "shipment": "Trade", "trade": "Trade", "turnover": "Trade",
-    "investment": "Trade", "invest": "Trade",
-    "election": "Election", "elect": "Election", "vote": "Election", "turnout": "Election",
-    "ballot": "Election", "poll": "Election", "referendum": "Election",
-    "appoint": "Appointment", "appointment": "Appointment", "nominate": "Appointment",
-    "award": "Award", "prize": "Award", "confer": "Award", "bestow": "Award",
-    "medal": "Award", "honor": "Award", "honour": "Award",
-    "festival": "Cultural", "exhibition": "Cultural", "concert": "Cultural", "film": "Cultural",
-    "museum": "Cultural", "heritage": "Cultural", "theatre": "Cultural", "theater": "Cultural",
-    "premiere": "Cultural", "performance": "Cultural", "art": "Cultural", "culture": "Cultural",
-    "championship": "Cultural", "tournament": "Cultural", "olympiad": "Cultural", "anniversary": "Cultural",
-    "commemorate": "Cultural", "album": "Cultural", "music": "Cultural",
-    "reiterate": "Statement", "state": "Statement", "emphasize": "Statement", "emphasise": "Statement",
-    "stress": "Statement", "urge": "Statement", "outline": "Statement", "announce": "Statement",
-    "say": "Statement", "statement": "Statement", "declare": "Statement", "reaffirm": "Statement",
-    "call": "Statement", "warn": "Statement", "write": "Statement",
+    "ratify": "Ratification",
+    "ratification": "Ratification",
+    "aid": "Aid",
+    "assistance": "Aid",
+    "relief": "Aid",
+    "pledge": "Aid",
+    "donate": "Aid",
+    "donation": "Aid",
+    "grant": "Aid",
+    "loan": "Aid",
+    "export": "Trade",
+    "import": "Trade",
+    "shipment": "Trade",
+    "trade": "Trade",
+    "turnover": "Trade",
+    "investment": "Trade",
+    "invest": "Trade",
+    "election": "Election",
+    "elect": "Election",
+    "vote": "Election",
+    "turnout": "Election",
+    "ballot": "Election",
+    "poll": "Election",
+    "referendum": "Election",
+    "appoint": "Appointment",
+    "appointment": "Appointment",
+    "nominate": "Appointment",
+    "award": "Award",
+    "prize": "Award",
+    "confer": "Award",
+    "bestow": "Award",
+    "medal": "Award",
+    "honor": "Award",
+    "honour": "Award",
+    "festival": "Cultural",
+    "exhibition": "Cultural",
+    "concert": "Cultural",
+    "film": "Cultural",
+    "museum": "Cultural",
+    "heritage": "Cultural",
+    "theatre": "Cultural",
+    "theater": "Cultural",
+    "premiere": "Cultural",
+    "performance": "Cultural",
+    "art": "Cultural",
+    "culture": "Cultural",
+    "championship": "Cultural",
+    "tournament": "Cultural",
+    "olympiad": "Cultural",
+    "anniversary": "Cultural",
+    "commemorate": "Cultural",
+    "album": "Cultural",
+    "music": "Cultural",
+    "reiterate": "Statement",
+    "state": "Statement",
+    "emphasize": "Statement",
+    "emphasise": "Statement",
+    "stress": "Statement",
+    "urge": "Statement",
+    "outline": "Statement",
+    "announce": "Statement",
+    "say": "Statement",
+    "statement": "Statement",
+    "declare": "Statement",
+    "reaffirm": "Statement",
+    "call": "Statement",
+    "warn": "Statement",
+    "write": "Statement",
 }
 #: Words that make a conversation or call a meeting by phone (CAMEO 041).
 PHONE_CUES = ("phone", "telephone", "video call")
 #: Triggers that need a second cue in the sentence to count (too common otherwise); an empty cue list
 #: means the trigger needs a person or state as its object instead ("received Nigerian President Tinubu").
 WEAK_TRIGGERS = {
-    "conversation": PHONE_CUES, "discuss": (), "receive": (), "write": (), "call": (),
-    "host": (), "art": (), "culture": (), "state": (), "say": (), "announce": (), "music": (), "film": (),
-    "turnover": ("trade",), "poll": ("election", "vote"),
-    "tour": ("visit",), "honor": ("award", "order"), "honour": ("award", "order"),
+    "conversation": PHONE_CUES,
+    "discuss": (),
+    "receive": (),
+    "write": (),
+    "call": (),
+    "host": (),
+    "art": (),
+    "culture": (),
+    "state": (),
+    "say": (),
+    "announce": (),
+    "music": (),
+    "film": (),
+    "turnover": ("trade",),
+    "poll": ("election", "vote"),
+    "tour": ("visit",),
+    "honor": ("award", "order"),
+    "honour": ("award", "order"),
 }
 #: Weak triggers that count when their object is a person, an organisation or a state.
 OBJECT_TRIGGERS = _words("host discuss receive")
@@ -223,21 +320,25 @@ MEETING_NOUNS = _words("talks meeting")
 FUTURE_AUXILIARIES = _words("will shall 'll")
 #: Words that govern a planned act: "plans to visit", "invited … to visit", "agreed to sign".
 FUTURE_GOVERNORS = _words(
-    "plan intend expect schedule invite invitation aim agree prepare preparation hope propose set going due need")
+    "plan intend expect schedule invite invitation aim agree prepare preparation hope propose set going due need"
+)
 #: Objects of "receive" that are honours, not visitors: "will receive the decoration from Ambassador X".
 HONOURS = _words("award decoration prize medal order honour honor title")
 #: Nouns that are documents when they are what is signed: "signed a strategic energy partnership".
 SIGNED_OBJECTS = _words("partnership pact pacts package framework")
 #: Nouns after which a demonym names a weapon or an attack, not an actor: "Russian missile attacks".
-HOSTILE_NOUNS = _words("missile missiles drone drones attack attacks strike strikes shelling bombing bombardment "
-                       "invasion aggression occupation")
+HOSTILE_NOUNS = _words(
+    "missile missiles drone drones attack attacks strike strikes shelling bombing bombardment "
+    "invasion aggression occupation"
+)
 #: Lemmas of travel, whose "to" phrase is a destination: "visit to France", "travel to Samarkand".
 TRAVEL_LEMMAS = _words("visit trip travel arrive fly tour come")
 
 # -- events: actors and their roles ------------------------------------------------------------
 #: Meeting lemmas whose subject is one side and whose object or "with" phrase the other.
-PAIR_TRIGGERS = _words("meet talk talks receive host meeting conversation consultation negotiation call phone "
-                       "credentials credence")
+PAIR_TRIGGERS = _words(
+    "meet talk talks receive host meeting conversation consultation negotiation call phone credentials credence"
+)
 #: Verbs whose subject receives the others: the object side came to it (visitor → host, sender → receiver).
 RECEIVING_LEMMAS = _words("receive host welcome accept")
 #: Verbs whose subject hands something to the other side: "presented his credentials to" (sender → receiver).
@@ -261,45 +362,170 @@ SIDE_NOUNS = _words("sides leaders countries governments ministers presidents pa
 #: Nouns that make "sign" an agreement signing.
 AGREEMENT_NOUNS = _words(
     "agreement agreements memorandum memoranda mou mous deal deals contract contracts treaty treaties "
-    "accord accords declaration roadmap document documents protocol protocols convention charter memorandums")
+    "accord accords declaration roadmap document documents protocol protocols convention charter memorandums"
+)
 #: Plural agreement nouns that do not say how many: "signed agreements".
 UNCOUNTED_AGREEMENTS = _words("agreements documents deals contracts")
 #: Objects of "conclude" that are negotiations, not documents.
 TALK_NOUNS = _words("talks negotiations consultations discussions visit meeting")
 #: Heads under which an agreement "reached" earlier is referred to, not reached now.
-EARLIER_DEAL_HEADS = _words("implementation implementing fulfilment fulfillment execution compliance progress "
-                            "review")
+EARLIER_DEAL_HEADS = _words("implementation implementing fulfilment fulfillment execution compliance progress review")
 NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "a": 1, "an": 1, "dozen": 12,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "a": 1,
+    "an": 1,
+    "dozen": 12,
 }
 SECTORS = (
-    "energy", "oil", "gas", "nuclear", "uranium", "mining", "critical minerals", "rare earth", "metallurgy",
-    "agriculture", "transport", "logistics", "aviation", "railway", "education", "healthcare", "health",
-    "tourism", "culture", "finance", "banking", "investment", "digital", "technology", "IT", "space", "science",
-    "defense", "defence", "security", "water", "environment", "climate", "green hydrogen", "renewable energy",
-    "infrastructure", "construction", "trade", "industry", "pharmaceuticals", "telecommunications",
+    "energy",
+    "oil",
+    "gas",
+    "nuclear",
+    "uranium",
+    "mining",
+    "critical minerals",
+    "rare earth",
+    "metallurgy",
+    "agriculture",
+    "transport",
+    "logistics",
+    "aviation",
+    "railway",
+    "education",
+    "healthcare",
+    "health",
+    "tourism",
+    "culture",
+    "finance",
+    "banking",
+    "investment",
+    "digital",
+    "technology",
+    "IT",
+    "space",
+    "science",
+    "defense",
+    "defence",
+    "security",
+    "water",
+    "environment",
+    "climate",
+    "green hydrogen",
+    "renewable energy",
+    "infrastructure",
+    "construction",
+    "trade",
+    "industry",
+    "pharmaceuticals",
+    "telecommunications",
 )
 
 # -- money and dates ---------------------------------------------------------------------------------
-CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₸": "KZT", "₽": "RUB",
-                    "₹": "INR", "₩": "KRW"}
-CURRENCY_CODES = ("USD", "EUR", "GBP", "CNY", "RMB", "KZT", "RUB", "JPY", "INR", "KRW", "TRY", "UZS", "KGS", "AED",
-                  "CHF")
-CURRENCY_WORDS = {
-    "dollars": "USD", "dollar": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR",
-    "pounds": "GBP", "pounds sterling": "GBP", "yuan": "CNY", "renminbi": "CNY", "tenge": "KZT",
-    "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "yen": "JPY", "rupees": "INR", "won": "KRW",
-    "lira": "TRY", "liras": "TRY", "soums": "UZS", "sums": "UZS", "som": "KGS", "soms": "KGS",
-    "dirhams": "AED", "francs": "CHF", "manat": "AZN",
+CURRENCY_SYMBOLS = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "CNY",
+    "₸": "KZT",
+    "₽": "RUB",
+    "₹": "INR",
+    "₩": "KRW",
 }
-SCALES = {"thousand": 10**3, "million": 10**6, "mln": 10**6, "m": 10**6, "billion": 10**9, "bln": 10**9,
-          "bn": 10**9, "b": 10**9, "trillion": 10**12, "tln": 10**12, "trn": 10**12}
+CURRENCY_CODES = (
+    "USD",
+    "EUR",
+    "GBP",
+    "CNY",
+    "RMB",
+    "KZT",
+    "RUB",
+    "JPY",
+    "INR",
+    "KRW",
+    "TRY",
+    "UZS",
+    "KGS",
+    "AED",
+    "CHF",
+)
+CURRENCY_WORDS = {
+    "dollars": "USD",
+    "dollar": "USD",
+    "us dollars": "USD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "pounds": "GBP",
+    "pounds sterling": "GBP",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "tenge": "KZT",
+    "rubles": "RUB",
+    "roubles": "RUB",
+    "ruble": "RUB",
+    "yen": "JPY",
+    "rupees": "INR",
+    "won": "KRW",
+    "lira": "TRY",
+    "liras": "TRY",
+    "soums": "UZS",
+    "sums": "UZS",
+    "som": "KGS",
+    "soms": "KGS",
+    "dirhams": "AED",
+    "francs": "CHF",
+    "manat": "AZN",
+}
+SCALES = {
+    "thousand": 10**3,
+    "million": 10**6,
+    "mln": 10**6,
+    "m": 10**6,
+    "billion": 10**9,
+    "bln": 10**9,
+    "bn": 10**9,
+    "b": 10**9,
+    "trillion": 10**12,
+    "tln": 10**12,
+    "trn": 10**12,
+}
 #: Qualifiers that make an amount a lower or an upper bound.
 MIN_QUALIFIERS = ("more than", "over", "above", "at least", "exceeding", "surpassing", "in excess of", "upwards of")
 MAX_QUALIFIERS = ("up to", "nearly", "almost", "less than", "under", "below", "as much as", "no more than")
-MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
-          "nov": 11, "dec": 12}
+MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -72,12 +72,8 @@ class Mentions:
     organization_spans: list[tuple[Span, str]]
 
 
-
-
 def _org_named_as_person(span: Span) -> bool:
     return len(span) >= 2 and span[-1].is_title and span[-1].lower_ in PERSON_ORG_HEADS
-
-
 
 
 class MentionExtractor:
@@ -116,11 +112,11 @@ class MentionExtractor:
                 self._add_country_from_text(found, entity.span)
             elif entity.label == "PERSON" and _org_named_as_person(entity.span):
                 self._add_org(found, entity, acronyms)  # "Snow Leopard Trust", "Tavan Steppe Logistics"
-            elif entity.label == "PERSON" or (
-                    entity.label == "ORG" and self._person_like_org(entity.span, surnames)):
+            elif entity.label == "PERSON" or (entity.label == "ORG" and self._person_like_org(entity.span, surnames)):
                 self._add_person(found, entity.span)
             elif entity.label in ("ORG", "FAC", "LOC", "EVENT", "WORK_OF_ART", "PRODUCT") and (
-                    entity.label == "ORG" or _strip_article(entity.text) in acronyms.values()):
+                entity.label == "ORG" or _strip_article(entity.text) in acronyms.values()
+            ):
                 self._add_org(found, entity, acronyms)
         self._add_defined_acronyms(found, acronyms)
         self._add_untagged_ministries(found, doc)
@@ -141,11 +137,19 @@ class MentionExtractor:
         span = entity.span
         if span.text.lower() in surnames and span.root.dep_ in ("nsubj", "nsubjpass", "poss"):
             return  # "Washington said …" after "Kevin Washington": a person, not a place
-        if kind == "demonym" and span.text.lower().startswith("american") and span.start > 0 and (
-                span.doc[span.start - 1].lower_ in AMERICAS_REGIONS):
+        if (
+            kind == "demonym"
+            and span.text.lower().startswith("american")
+            and span.start > 0
+            and (span.doc[span.start - 1].lower_ in AMERICAS_REGIONS)
+        ):
             return  # "the South American bloc", "Latin American markets": a region, not the United States
-        if span.end < len(span.doc) and span.doc[span.end].text in WATER_NOUNS and span.start > 0 and (
-                span.doc[span.start - 1].text in COMPASS):
+        if (
+            span.end < len(span.doc)
+            and span.doc[span.end].text in WATER_NOUNS
+            and span.start > 0
+            and (span.doc[span.start - 1].text in COMPASS)
+        ):
             return  # "the South China Sea": a sea named after the country, not the country
         found.country_spans.append((span, iso2, kind))
 
@@ -159,7 +163,8 @@ class MentionExtractor:
         """True when the organisation's own name says its country ("Kazakh Foreign Ministry")."""
         words = re.findall(r"[\w'’-]+", org.name)
         return any(self.gazetteer.country_of(word) == org.country for word in words) or any(
-            self.gazetteer.country_of(" ".join(words[i:i + 2])) == org.country for i in range(len(words) - 1))
+            self.gazetteer.country_of(" ".join(words[i : i + 2])) == org.country for i in range(len(words) - 1)
+        )
 
     # -- organisations -----------------------------------------------------
     def _add_known_org(self, found: Mentions, span: Span | None, slug: str) -> None:
@@ -185,8 +190,11 @@ class MentionExtractor:
             full = next(((a, n) for a, n in acronyms.items() if n == text or n.endswith(" " + text)), None)
             if full:
                 acronym, text = full
-        known = (self.gazetteer.organization(text) or (acronym and self.gazetteer.organization(acronym))
-                 or self._media_named(text))
+        known = (
+            self.gazetteer.organization(text)
+            or (acronym and self.gazetteer.organization(acronym))
+            or self._media_named(text)
+        )
         if known:
             self._add_known_org(found, entity.span, known.slug)
             return
@@ -222,9 +230,10 @@ class MentionExtractor:
         return not _headline_only(span, text)
 
     def _add_defined_acronyms(self, found: Mentions, acronyms: dict[str, str]) -> None:
-        """"Name (ACRONYM)" defines an organisation even where the model tagged neither part."""
+        """ "Name (ACRONYM)" defines an organisation even where the model tagged neither part."""
         have = {org.acronym for org in found.organizations.values()} | {
-            normalise(org.name) for org in found.organizations.values()}
+            normalise(org.name) for org in found.organizations.values()
+        }
         for acronym, name in acronyms.items():
             if acronym in have or normalise(name) in have or self.gazetteer.country_of(name):
                 continue
@@ -237,7 +246,7 @@ class MentionExtractor:
                 found.organizations.setdefault(slugify(name), Organization(slugify(name), name, acronym))
 
     def _add_untagged_ministries(self, found: Mentions, doc: Doc) -> None:
-        """"the Kyrgyz Ministry of Finance" where the model tagged no ORG: a ministry is named by its pattern,
+        """ "the Kyrgyz Ministry of Finance" where the model tagged no ORG: a ministry is named by its pattern,
         and a demonym or possessive country right before it says whose it is."""
         covered = {i for span, _ in found.organization_spans for i in range(span.start, span.end)}
         places = {span.end: iso2 for span, iso2, kind in found.country_spans if kind in ("country", "demonym")}
@@ -260,7 +269,7 @@ class MentionExtractor:
             found.organization_spans.append((span, slug))
 
     def _add_clubs(self, found: Mentions, doc: Doc) -> None:
-        """"FC Astana", "Kairat FC": sports clubs, often cut up by the place names inside them."""
+        """ "FC Astana", "Kairat FC": sports clubs, often cut up by the place names inside them."""
         for match in _CLUB.finditer(text_of(doc)):
             name = re.sub(r"\s+", " ", match.group(0))
             name = f"FC {name[:-3]}" if name.endswith(" FC") else name
@@ -304,26 +313,31 @@ class MentionExtractor:
         names = [normalise(o.name) for o in found.organizations.values()]
         for slug, org in list(found.organizations.items()):
             short = normalise(org.name)
-            if slug not in known and len(short.split()) == 1 and not org.name.isupper() and any(
-                    n != short and n.split()[0] == short and len(n.split()) > 2 for n in names):
+            if (
+                slug not in known
+                and len(short.split()) == 1
+                and not org.name.isupper()
+                and any(n != short and n.split()[0] == short and len(n.split()) > 2 for n in names)
+            ):
                 del found.organizations[slug]  # "Senate" after "Senate of Kazakhstan"
                 found.organization_spans = [(sp, s) for sp, s in found.organization_spans if s != slug]
 
     def _generic_body(self, words: list[str]) -> bool:
-        """"Central Election Commission", "Bureau of National Statistics", "Parliament": a state body whose
+        """ "Central Election Commission", "Bureau of National Statistics", "Parliament": a state body whose
         name says neither its country nor anything else proper."""
         lowered = [w.lower() for w in words]
         if not lowered or not any(w in BODY_HEADS for w in lowered):
             return False
         if len(lowered) == 1 and lowered[0] not in BARE_BODIES:
             return False
-        if lowered[0] in AMBIGUOUS_BODY_HEADS or (lowered[-1] in AMBIGUOUS_BODY_HEADS and (
-                lowered[0] not in STATE_OPENERS)):
+        if lowered[0] in AMBIGUOUS_BODY_HEADS or (
+            lowered[-1] in AMBIGUOUS_BODY_HEADS and (lowered[0] not in STATE_OPENERS)
+        ):
             return False  # "Press Office", "Bank of ...": too often not a national body
         return all(w in BODY_WORDS for w in lowered) and not any(self.gazetteer.country_of(w) for w in words)
 
     def _add_dateline_source(self, found: Mentions, dateline: str | None) -> None:
-        """"BEIJING, April 14 (Xinhua)": the agency is cited as the source."""
+        """ "BEIJING, April 14 (Xinhua)": the agency is cited as the source."""
         match = _DATELINE_SOURCE.search(dateline or "")
         if not match:
             return
@@ -335,7 +349,7 @@ class MentionExtractor:
             found.organizations.setdefault(slugify(source), Organization(slugify(source), source))
 
     def _companies_countries(self, found: Mentions) -> None:
-        """"Emirati company AMEA Power", "Abu Dhabi-based Masdar": the text says where an organisation is from."""
+        """ "Emirati company AMEA Power", "Abu Dhabi-based Masdar": the text says where an organisation is from."""
         starts = {span.start: slug for span, slug in found.organization_spans}
         for span, iso2, kind in found.country_spans:
             doc, end = span.doc, span.end
@@ -349,7 +363,7 @@ class MentionExtractor:
                 org.country = iso2
 
     def _media_named(self, word: str):
-        """"Trend reports", "(Kyodo)": an agency cited by the first word of its name."""
+        """ "Trend reports", "(Kyodo)": an agency cited by the first word of its name."""
         if len(word.split()) != 1 or self.gazetteer.country_of(word) or word.lower() in GENERIC_FIRST:
             return None
         return self.media_by_first_word.get(normalise(word))
@@ -362,11 +376,13 @@ class MentionExtractor:
         name = _name_tokens(span)
         if not name or len(name) > 4 or not all(t.is_title or t.lower_ in NAME_PARTICLES for t in name):
             return False
-        titled = span.start > 0 and (span.doc[span.start - 1].lower_ in TITLES or
-                                     span.doc[span.start - 1].lower_ in ROLE_HEADS)
+        titled = span.start > 0 and (
+            span.doc[span.start - 1].lower_ in TITLES or span.doc[span.start - 1].lower_ in ROLE_HEADS
+        )
         behind_portfolio = len(name) >= 2 and name[0].i > span.start
-        return titled or behind_portfolio or name[-1].lower_ in surnames or (
-            len(name) >= 2 and _listed_with_person(span))
+        return (
+            titled or behind_portfolio or name[-1].lower_ in surnames or (len(name) >= 2 and _listed_with_person(span))
+        )
 
     def _add_known_person(self, found: Mentions, span: Span, slug: str) -> None:
         known = self.known_persons[slug]
@@ -418,15 +434,18 @@ class MentionExtractor:
 
     def _drop_bare_names(self, found: Mentions) -> None:
         """A lone word never resolved to a full name is more often a brand or a place than a person."""
-        titled = {slug for span, slug in found.person_spans if span.start > 0 and (
-            span.doc[span.start - 1].lower_ in TITLES or span[0].lower_ in TITLES)}
+        titled = {
+            slug
+            for span, slug in found.person_spans
+            if span.start > 0 and (span.doc[span.start - 1].lower_ in TITLES or span[0].lower_ in TITLES)
+        }
         for slug, person in list(found.persons.items()):
             if len(person.name.split()) == 1 and slug not in titled and slug not in self.known_persons:
                 del found.persons[slug]
                 found.person_spans = [(span, s) for span, s in found.person_spans if s != slug]
 
     def _add_surname_mentions(self, found: Mentions, doc: Doc) -> None:
-        """"Japarov, who is in China, …": a later surname-only mention of a person the article named in full,
+        """ "Japarov, who is in China, …": a later surname-only mention of a person the article named in full,
         which the model left untagged, still puts that person (and their country) in its sentence."""
         owners: dict[str, set[str]] = {}
         for slug, person in found.persons.items():
@@ -449,22 +468,21 @@ class MentionExtractor:
             found.person_spans.append((span, next(iter(slugs))))
 
 
-
-
-
 def _with_article(country: str) -> str:
-    """"the Philippines", "the United States": country names that take the article after "of"."""
+    """ "the Philippines", "the United States": country names that take the article after "of"."""
     if country in THE_COUNTRIES or country.startswith("United ") or country.endswith(THE_COUNTRY_ENDINGS):
         return f"the {country}"
     return country
 
 
-_MINISTRY = re.compile(r"\bMinistry of (?:the )?[A-Z][a-z]+(?:,? (?:and )?[A-Z][a-z]+)*(?: and [A-Z][a-z]+)*"
-                       r"(?: of (?!the\b)[A-Z][a-z]+)?")
+_MINISTRY = re.compile(
+    r"\bMinistry of (?:the )?[A-Z][a-z]+(?:,? (?:and )?[A-Z][a-z]+)*(?: and [A-Z][a-z]+)*"
+    r"(?: of (?!the\b)[A-Z][a-z]+)?"
+)
 
 
 def _names_no_organization(lowered: list[str]) -> bool:
-    """"Order of Dostyk", "Summit of the Forum on …", "Heads of State of Central Asia"."""
+    """ "Order of Dostyk", "Summit of the Forum on …", "Heads of State of Central Asia"."""
     if len(lowered) < 2:
         return False
     if lowered[0] in NON_ORG_FIRST and lowered[1] in ("of", "for"):
@@ -474,10 +492,8 @@ def _names_no_organization(lowered: list[str]) -> bool:
     return lowered[0] in EVENT_HEADS and lowered[1] in ("of", "on", "for")
 
 
-
-
 def _listed_with_person(span: Span) -> bool:
-    """"Yerassyl Zhakpekov, Dina Islambekova and Aslan Temirkhan": a name in a list of persons."""
+    """ "Yerassyl Zhakpekov, Dina Islambekova and Aslan Temirkhan": a name in a list of persons."""
     doc = span.doc
     before = span.start - 1
     while before >= 0 and doc[before].lower_ in (",", "and"):
@@ -486,7 +502,8 @@ def _listed_with_person(span: Span) -> bool:
     while after < len(doc) and doc[after].lower_ in (",", "and"):
         after += 1
     return (before < span.start - 1 and before >= 0 and doc[before].ent_type_ == "PERSON") or (
-        after > span.end and after < len(doc) and doc[after].ent_type_ == "PERSON")
+        after > span.end and after < len(doc) and doc[after].ent_type_ == "PERSON"
+    )
 
 
 def _main_country(found: Mentions) -> str | None:
@@ -504,8 +521,12 @@ def _main_country(found: Mentions) -> str | None:
 def _name_tokens(span: Span) -> list:
     """The span without leading titles, portfolios and connectors or trailing punctuation."""
     tokens = list(span)
-    while tokens and (tokens[0].lower_.strip(".") in TITLES or tokens[0].lower_ in PORTFOLIO or tokens[0].ent_id_
-                      or tokens[0].lower_ in ("of", "for", "and", "&", "the")):
+    while tokens and (
+        tokens[0].lower_.strip(".") in TITLES
+        or tokens[0].lower_ in PORTFOLIO
+        or tokens[0].ent_id_
+        or tokens[0].lower_ in ("of", "for", "and", "&", "the")
+    ):
         tokens.pop(0)
     while tokens and (tokens[-1].is_punct or tokens[-1].lower_ in ("'s", "’s")):
         tokens.pop()

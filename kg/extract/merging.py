@@ -45,7 +45,8 @@ def merge(reported: list[Reported], agreements: list[Agreement]) -> tuple[list[R
             continue
         target = kept_agreements[index]
         if (agreement.count and target.count and agreement.count != target.count) or (
-                agreement.evidence in seen.get(index, ())):
+            agreement.evidence in seen.get(index, ())
+        ):
             # a second signing in the same sentence was split off on purpose (other signers, other count):
             # "17 intergovernmental documents" and "23 commercial agreements"
             kept_agreements.append(agreement)
@@ -74,9 +75,10 @@ def _absorb_agreement(target: Agreement, agreement: Agreement) -> None:
     target.organizations = list(dict.fromkeys(target.organizations + agreement.organizations))
 
 
-def fold_partial_agreements(reported: list[Reported], agreements: list[Agreement]
-                            ) -> tuple[list[Reported], list[Agreement]]:
-    """"Kazakhstan, Masdar Sign Deal" (headline) and "… Ministry of Energy and Abu Dhabi-based Masdar signed an
+def fold_partial_agreements(
+    reported: list[Reported], agreements: list[Agreement]
+) -> tuple[list[Reported], list[Agreement]]:
+    """ "Kazakhstan, Masdar Sign Deal" (headline) and "… Ministry of Energy and Abu Dhabi-based Masdar signed an
     agreement" (lead): an agreement whose parties are a strict part of another's, with no other count, is the
     same act seen with fewer of its parties — unless it comes later ("… during which he and Japarov signed the
     border treaty": a later, smaller signing is its own)."""

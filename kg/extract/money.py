@@ -16,14 +16,33 @@ from kg.extraction import Amount
 _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?:\s?(?P<scale>" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b)?"
 _QUALIFIER = r"(?P<qualifier>" + "|".join(re.escape(q) for q in MIN_QUALIFIERS + MAX_QUALIFIERS) + r")?\s*"
-_PREFIX = (r"(?P<prefix>" + "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
-           + "|(?:" + "|".join(CURRENCY_CODES) + r")\s?)")
-_SUFFIX = (r"\s(?P<suffix>" + "|".join(sorted((re.escape(w) for w in CURRENCY_WORDS), key=len, reverse=True))
-           + "|" + "|".join(CURRENCY_CODES) + r")\b")
+_PREFIX = (
+    r"(?P<prefix>"
+    + "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
+    + "|(?:"
+    + "|".join(CURRENCY_CODES)
+    + r")\s?)"
+)
+_SUFFIX = (
+    r"\s(?P<suffix>"
+    + "|".join(sorted((re.escape(w) for w in CURRENCY_WORDS), key=len, reverse=True))
+    + "|"
+    + "|".join(CURRENCY_CODES)
+    + r")\b"
+)
 
 _PATTERN = re.compile(
-    _QUALIFIER + r"(?:" + _PREFIX + r"\s?" + _NUMBER + _SCALE + r"|" + _NUMBER.replace("number", "number2")
-    + _SCALE.replace("scale", "scale2") + _SUFFIX + r")",
+    _QUALIFIER
+    + r"(?:"
+    + _PREFIX
+    + r"\s?"
+    + _NUMBER
+    + _SCALE
+    + r"|"
+    + _NUMBER.replace("number", "number2")
+    + _SCALE.replace("scale", "scale2")
+    + _SUFFIX
+    + r")",
     re.IGNORECASE,
 )
 

@@ -26,7 +26,8 @@ def assign_roles(doc: Doc, mentions: Mentions) -> None:
         if person is None:
             continue
         role = _role_before(doc, span, org_by_token, country_by_token) or _role_after(
-            doc, span, org_by_token, country_by_token)
+            doc, span, org_by_token, country_by_token
+        )
         if role is None:
             continue
         if role not in person.roles:
@@ -42,8 +43,11 @@ def _role_before(doc: Doc, span: Span, orgs: dict[int, str], countries: dict[int
     words: list[int] = []
     while i >= sentence.start and i not in orgs and i not in countries:
         token = doc[i]
-        if token.lower_ in ROLE_HEADS or (token.is_title and token.pos_ in ("PROPN", "NOUN", "ADJ")) or (
-                words and token.lower_ in ROLE_CONNECTORS):
+        if (
+            token.lower_ in ROLE_HEADS
+            or (token.is_title and token.pos_ in ("PROPN", "NOUN", "ADJ"))
+            or (words and token.lower_ in ROLE_CONNECTORS)
+        ):
             words.insert(0, i)
             i -= 1
         else:
@@ -55,12 +59,16 @@ def _role_before(doc: Doc, span: Span, orgs: dict[int, str], countries: dict[int
     if i >= 0 and doc[i].lower_ in ("'s", "’s") and i - 1 >= 0:
         i -= 1  # "Kazakhstan's Foreign Minister"
     name = doc[words[0] : words[-1] + 1].text
-    return Role(name=name, country=countries.get(i), organization=orgs.get(i) if i not in countries else None,
-                evidence=Evidence(sentence.start_char, sentence.end_char))
+    return Role(
+        name=name,
+        country=countries.get(i),
+        organization=orgs.get(i) if i not in countries else None,
+        evidence=Evidence(sentence.start_char, sentence.end_char),
+    )
 
 
 def _role_after(doc: Doc, span: Span, orgs: dict[int, str], countries: dict[int, str]) -> Role | None:
-    """", Uzbekistan's foreign minister," or ", the CEO of Siemens Energy," right after the name."""
+    """ ", Uzbekistan's foreign minister," or ", the CEO of Siemens Energy," right after the name."""
     if span.end >= len(doc) or doc[span.end].text != ",":
         return None
     sentence = sentence_of(span)
@@ -72,8 +80,14 @@ def _role_after(doc: Doc, span: Span, orgs: dict[int, str], countries: dict[int,
         return None
     country = next((countries[t.i] for t in apposition if t.i in countries), None)
     org = next((orgs[t.i] for t in apposition if t.i in orgs), None)
-    role_words = [t for t in apposition if t.i not in countries and t.i not in orgs
-                  and t.lower_ not in ("the", "a", "an", "'s", "’s") and not t.is_punct]
+    role_words = [
+        t
+        for t in apposition
+        if t.i not in countries
+        and t.i not in orgs
+        and t.lower_ not in ("the", "a", "an", "'s", "’s")
+        and not t.is_punct
+    ]
     while role_words and role_words[-1].lower_ in ROLE_CONNECTORS | {"to", "at", "in"}:
         role_words.pop()
     first = next((k for k, t in enumerate(role_words) if t.lower_ in ROLE_HEADS or t.pos_ == "ADJ"), None)
@@ -83,5 +97,9 @@ def _role_after(doc: Doc, span: Span, orgs: dict[int, str], countries: dict[int,
     cut = next((k for k, t in enumerate(role_words) if t.lower_ in ("to", "at", "in")), len(role_words))
     name = " ".join(t.text for t in role_words[:cut])
     name = name[:1].upper() + name[1:]
-    return Role(name=name.title() if name.islower() else name, country=country, organization=None if country else org,
-                evidence=Evidence(sentence.start_char, sentence.end_char))
+    return Role(
+        name=name.title() if name.islower() else name,
+        country=country,
+        organization=None if country else org,
+        evidence=Evidence(sentence.start_char, sentence.end_char),
+    )

@@ -60,9 +60,12 @@ def acronym_definitions(text: str) -> dict[str, str]:
         name = re.sub(r"^[A-Z][\w-]*['’]s\s+", "", name)  # "Spain's State Meteorological Agency"
         # "Chief Justice of the Astana International Financial Centre (AIFC)": the role is not the name
         lead = re.match(r"(?:[A-Z][\w-]*\s+)+?of\s+(?:the\s+)?", name)
-        if lead and all(w.lower() in ROLE_WORDS or w.lower() in TITLES for w in lead.group(0).split()[:-1]
-                        if w.lower() not in ("of", "the")):
-            name = name[lead.end():]
+        if lead and all(
+            w.lower() in ROLE_WORDS or w.lower() in TITLES
+            for w in lead.group(0).split()[:-1]
+            if w.lower() not in ("of", "the")
+        ):
+            name = name[lead.end() :]
         name = _spelled_suffix(name, match.group("acronym"))
         if len(name.split()) >= 2 and name.upper() != name:
             pairs[match.group("acronym")] = name
@@ -74,7 +77,7 @@ def _initials(words: list[str]) -> str:
 
 
 def _spelled_suffix(name: str, acronym: str) -> str:
-    """"Ethiopia and the African Union (AU)" → "African Union": the words the acronym spells out."""
+    """ "Ethiopia and the African Union (AU)" → "African Union": the words the acronym spells out."""
     letters = re.sub(r"[^A-Z]", "", acronym.upper())
     words = name.split()
     if _initials(words) == letters:
@@ -100,8 +103,9 @@ def _spells(words: list[str], letters: str) -> bool:
     first = words[0][0]
     if first.isupper():
         return bool(letters) and letters[0] == first and _spells(words[1:], letters[1:])
-    return _spells(words[1:], letters) or (bool(letters) and letters[0] == first.upper() and _spells(
-        words[1:], letters[1:]))
+    return _spells(words[1:], letters) or (
+        bool(letters) and letters[0] == first.upper() and _spells(words[1:], letters[1:])
+    )
 
 
 def entities(doc: Doc, country_names: dict[str, str]) -> list[Entity]:
@@ -126,13 +130,23 @@ def _join(doc: Doc, first: Entity, second: Entity, country_names: dict[str, str]
     if first.label == "ORG" and not first.ref and not gap and first.span[-1].lower_ in DANGLING and kind == "country":
         # "Ministry of Energy of" + "Uzbekistan": the country stays a mention of its own too.
         return [Entity(doc[first.span.start : second.span.end], "ORG"), second]
-    if first.label == "PERSON" and second.label == "PERSON" and not first.ref and not gap and (
-            first.span[-1].lower_ in PATRONYMIC_PARTICLES):
+    if (
+        first.label == "PERSON"
+        and second.label == "PERSON"
+        and not first.ref
+        and not gap
+        and (first.span[-1].lower_ in PATRONYMIC_PARTICLES)
+    ):
         # "Mohammed bin" + "Salman bin Abdulaziz Al Saud": the father's name is part of the son's
         return [Entity(doc[first.span.start : second.span.end], "PERSON")]
-    if first.label == "PERSON" and second.label in ("PERSON", "ORG") and not first.ref and not second.ref and (
-            not gap or all(t.lower_ in NAME_PARTICLES for t in gap)) and (
-            first.span[-1].lower_ in NAME_PARTICLES or second.span[0].lower_ in NAME_PARTICLES or gap):
+    if (
+        first.label == "PERSON"
+        and second.label in ("PERSON", "ORG")
+        and not first.ref
+        and not second.ref
+        and (not gap or all(t.lower_ in NAME_PARTICLES for t in gap))
+        and (first.span[-1].lower_ in NAME_PARTICLES or second.span[0].lower_ in NAME_PARTICLES or gap)
+    ):
         return [Entity(doc[first.span.start : second.span.end], "PERSON")]
     if first_kind in ("country", "demonym") and second.label == "ORG" and not second.ref:
         possessive = len(gap) == 1 and gap[0].lower_ in ("'s", "’s")
@@ -148,13 +162,18 @@ def _join(doc: Doc, first: Entity, second: Entity, country_names: dict[str, str]
 
 
 def _given_name_before_place(doc: Doc, entity: Entity) -> Entity:
-    """"Emma Jordan", "Kevin Washington": a place name right after an untagged given name is a surname."""
+    """ "Emma Jordan", "Kevin Washington": a place name right after an untagged given name is a surname."""
     if entity.ref.partition(":")[0] not in ("country", "city") or entity.span.start <= sentence_start(entity.span):
         return entity
     before = doc[entity.span.start - 1]
-    if before.ent_iob_ == "O" and before.is_title and before.pos_ == "PROPN" and len(before) > 1 and (
-            not before.lower_.endswith(NOT_GIVEN_NAME_ENDINGS)) and (
-            before.lower_ not in TITLES and before.lower_ not in PORTFOLIO):
+    if (
+        before.ent_iob_ == "O"
+        and before.is_title
+        and before.pos_ == "PROPN"
+        and len(before) > 1
+        and (not before.lower_.endswith(NOT_GIVEN_NAME_ENDINGS))
+        and (before.lower_ not in TITLES and before.lower_ not in PORTFOLIO)
+    ):
         return Entity(doc[before.i : entity.span.end], "PERSON")
     return entity
 
@@ -162,8 +181,12 @@ def _given_name_before_place(doc: Doc, entity: Entity) -> Entity:
 def _extend_person(doc: Doc, entity: Entity) -> Entity:
     """Run a person on over particles and capitalised words: "Ursula von" → "Ursula von der Leyen"."""
     end = entity.span.end
-    while end < sentence_of(entity.span).end and doc[end].lower_ in NAME_PARTICLES and end + 1 < len(doc) and (
-            doc[end + 1].is_title or doc[end + 1].lower_ in NAME_PARTICLES):
+    while (
+        end < sentence_of(entity.span).end
+        and doc[end].lower_ in NAME_PARTICLES
+        and end + 1 < len(doc)
+        and (doc[end + 1].is_title or doc[end + 1].lower_ in NAME_PARTICLES)
+    ):
         end += 1
         while end < len(doc) and doc[end].is_title and doc[end].pos_ == "PROPN":
             end += 1

@@ -52,15 +52,21 @@ def trigger_positions(doc: Doc, inside_names: set[int]) -> list[int]:
     objects (the extractor's hot loop). Tokens inside organisation names are left out: "National Democratic
     Congress" and "European Investment Bank" report nothing."""
     rows = doc.to_array([LEMMA, LOWER]).tolist()
-    return [i for i, (lemma, lower) in enumerate(rows)
-            if (lemma in _TRIGGER_IDS or lower in _TRIGGER_IDS) and i not in inside_names]
+    return [
+        i
+        for i, (lemma, lower) in enumerate(rows)
+        if (lemma in _TRIGGER_IDS or lower in _TRIGGER_IDS) and i not in inside_names
+    ]
 
 
 def find_triggers(sentence: Span, positions: list[int]) -> list[tuple[str, Token]]:
     """(event type, trigger token) for every trigger among the sentence's candidate `positions`, in order."""
     context = _SentenceContext(sentence)
-    found = [(event_type, sentence.doc[i]) for i in positions
-             if (event_type := _event_type(sentence.doc[i], context)) is not None]
+    found = [
+        (event_type, sentence.doc[i])
+        for i in positions
+        if (event_type := _event_type(sentence.doc[i], context)) is not None
+    ]
     if any(event_type == "AgreementSigning" for event_type, _ in found):
         found = [(t, token) for t, token in found if t != "Statement"]  # "… said after signing": the signing
     return found
@@ -99,9 +105,12 @@ def _event_type(token: Token, context: _SentenceContext) -> str | None:
         return None
     if key in HEADLINE_ONLY and not context.in_headline:
         return None
-    if key in WEAK_TRIGGERS and key not in HEADLINE_ONLY and not (
-            WEAK_TRIGGERS[key] and context.has_cue(WEAK_TRIGGERS[key])) and (
-            key not in OBJECT_TRIGGERS or not _has_actor_object(token)):
+    if (
+        key in WEAK_TRIGGERS
+        and key not in HEADLINE_ONLY
+        and not (WEAK_TRIGGERS[key] and context.has_cue(WEAK_TRIGGERS[key]))
+        and (key not in OBJECT_TRIGGERS or not _has_actor_object(token))
+    ):
         return None
     event_type = TRIGGERS[key]
     if key == "call" and context.has_cue(PHONE_CUES):
@@ -125,8 +134,10 @@ def _rejected(key: str, event_type: str, token: Token, context: _SentenceContext
         or (key == "exchange" and not exchanged_documents(token))
         or (key == "state" and token.pos_ != "VERB")
         # "will travel to Brasília", not "travel restrictions"
-        or (key == "travel" and not (token.pos_ == "VERB" and any(
-            c.dep_ == "prep" and c.lower_ == "to" for c in token.children)))
+        or (
+            key == "travel"
+            and not (token.pos_ == "VERB" and any(c.dep_ == "prep" and c.lower_ == "to" for c in token.children))
+        )
         or (key == "visit" and token.lower_ == "visiting" and following == "forces")  # "visiting forces agreements"
         or (key == "trade" and token.pos_ == "VERB" and any(c.lower_ == "at" for c in token.children))  # "trading at"
         or (key == "conference" and preceding in PRESS_WORDS)  # reporters, not a summit
@@ -145,26 +156,37 @@ def gathers_many(token: Token) -> bool:
     are a hub's meetings."""
     words = {t.lower_ for t in token.subtree}
     counterparts = {t.i for c in token.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree}
-    modified = any(t.lower_ in MULTILATERAL_MODIFIERS and t.i not in counterparts
-                   and not (t.lower_ == "summit" and t.head.i == token.i) for t in token.subtree)
-    return (modified or (bool(words & GATHERED_HOLDERS) and bool(words & GATHERED_STATES))
-            or HEADS_OF_STATE.issubset(words))
+    modified = any(
+        t.lower_ in MULTILATERAL_MODIFIERS
+        and t.i not in counterparts
+        and not (t.lower_ == "summit" and t.head.i == token.i)
+        for t in token.subtree
+    )
+    return (
+        modified or (bool(words & GATHERED_HOLDERS) and bool(words & GATHERED_STATES)) or HEADS_OF_STATE.issubset(words)
+    )
 
 
 def _has_actor_object(token: Token) -> bool:
-    """"received Nigerian President Bola Tinubu", "was received by Kim Jong Un", not "received awards"."""
+    """ "received Nigerian President Bola Tinubu", "was received by Kim Jong Un", not "received awards"."""
     if any(child.dep_ == "dobj" and child.lemma_.lower() in HONOURS for child in token.children):
         return False  # "will receive the decoration from Ambassador X"
-    return any(child.dep_ in ("dobj", "pobj", "prep", "agent") and any(
-        t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in child.subtree) for child in token.children)
+    return any(
+        child.dep_ in ("dobj", "pobj", "prep", "agent")
+        and any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in child.subtree)
+        for child in token.children
+    )
 
 
 def _signs_agreement(token: Token) -> bool:
-    """"signed" near a document noun: not "signed up", "signed a player"."""
+    """ "signed" near a document noun: not "signed up", "signed a player"."""
     sentence = sentence_of(token)
     window = token.doc[max(sentence.start, token.i - 6) : min(sentence.end, token.i + 12)]
-    return any(t.lower_ in AGREEMENT_NOUNS for t in window) or "exchange of notes" in span_text(window).lower() or any(
-        c.dep_ == "dobj" and c.lower_ in SIGNED_OBJECTS for c in token.children)
+    return (
+        any(t.lower_ in AGREEMENT_NOUNS for t in window)
+        or "exchange of notes" in span_text(window).lower()
+        or any(c.dep_ == "dobj" and c.lower_ in SIGNED_OBJECTS for c in token.children)
+    )
 
 
 def is_intended(trigger: Token) -> bool:
@@ -177,8 +199,12 @@ def is_intended(trigger: Token) -> bool:
             return False  # "… said on Tuesday after signing": a past clause anchors the act
         if token is not trigger and token.lemma_.lower() in FUTURE_GOVERNORS:
             return True
-        if token is trigger and TRIGGERS.get(token.lemma_.lower()) == "AgreementSigning" and token.dep_ != "xcomp" and (
-                any(child.lower_ == "to" and child.dep_ == "aux" for child in token.children)):
+        if (
+            token is trigger
+            and TRIGGERS.get(token.lemma_.lower()) == "AgreementSigning"
+            and token.dep_ != "xcomp"
+            and (any(child.lower_ == "to" and child.dep_ == "aux" for child in token.children))
+        ):
             return True  # headline "Egypt, South Korea to Sign Nuclear Deal"
         if token.dep_ == "ROOT":
             break

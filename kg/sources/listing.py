@@ -36,7 +36,7 @@ class Link:
 
 
 def kind(body: bytes) -> str | None:
-    """"feed" or "sitemap" from the document's root element; None for anything else (an HTML page)."""
+    """ "feed" or "sitemap" from the document's root element; None for anything else (an HTML page)."""
     head = body[:8192].lstrip(b"\xef\xbb\xbf")
     head = _PROLOGUE.sub(b"", head, count=1)  # anchored at the start, and it may be empty
     root = _ROOT.match(head)
@@ -76,8 +76,9 @@ def _feed_links(body: bytes, base: str | None) -> list[Link]:
         raise ValueError(f"unreadable feed: {parsed.get('bozo_exception')}")
     found = []
     for entry in parsed.entries:
-        url = _resolved(entry.get("link") or (entry.get("id") if str(entry.get("id", "")).startswith("http") else None),
-                        base)
+        url = _resolved(
+            entry.get("link") or (entry.get("id") if str(entry.get("id", "")).startswith("http") else None), base
+        )
         if url is None:
             continue
         # dict.get: feedparser's own get() maps a missing "updated" to "published", with a DeprecationWarning
@@ -101,8 +102,9 @@ def _sitemap_links(body: bytes, base: str | None) -> list[Link]:
     for entry in root:
         if not isinstance(entry.tag, str):  # comments, processing instructions
             continue
-        fields = {etree.QName(node).localname: (node.text or "").strip() for node in entry.iter()
-                  if isinstance(node.tag, str)}
+        fields = {
+            etree.QName(node).localname: (node.text or "").strip() for node in entry.iter() if isinstance(node.tag, str)
+        }
         url = _resolved(fields.get("loc"), base)
         if url is None:
             continue

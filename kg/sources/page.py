@@ -36,14 +36,27 @@ class Hints:
     publisher: str | None = None
 
 
-def extract(html: bytes, *, url: str | None, source: str, origin: str | None, charset: str | None = None,
-            hints: Hints = Hints(), fetch: FetchSettings, limits: IngestSettings) -> Article:
+def extract(
+    html: bytes,
+    *,
+    url: str | None,
+    source: str,
+    origin: str | None,
+    charset: str | None = None,
+    hints: Hints = Hints(),
+    fetch: FetchSettings,
+    limits: IngestSettings,
+) -> Article:
     """The article of a page, or `Skipped` saying why there is none (no text, other language, no headline)."""
     import py3langid
     import trafilatura
 
     document = trafilatura.bare_extraction(
-        _decoded(html, charset), url=url, with_metadata=True, include_comments=False, include_tables=False,
+        _decoded(html, charset),
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
         # only dates the page states as its publication date, never guesses from the text
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
@@ -61,10 +74,14 @@ def extract(html: bytes, *, url: str | None, source: str, origin: str | None, ch
     if len(title) > limits.max_title_chars:
         raise Skipped(source, "headline too long", f"{len(title):,} characters")
     return Article(
-        title=title, text=text, source=source, url=_url(document.url, url),
+        title=title,
+        text=text,
+        source=source,
+        url=_url(document.url, url),
         published=written_date(document.date) or hints.published,
         publisher=_publisher(document.sitename, url) or hints.publisher,
-        origin=origin, language=language,
+        origin=origin,
+        language=language,
     )
 
 

@@ -33,8 +33,11 @@ def read_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, str]]:
     with open(path, "rb") as handle:
         while raw := handle.readline(max_bytes + 1):
             if len(raw) > max_bytes and not raw.endswith(b"\n"):
-                raise InputError(path, number + 1, f"line is longer than {max_bytes:,} bytes (the limit that "
-                                                   "keeps reading bounded in memory)")
+                raise InputError(
+                    path,
+                    number + 1,
+                    f"line is longer than {max_bytes:,} bytes (the limit that keeps reading bounded in memory)",
+                )
             try:
                 text = raw.decode("utf-8-sig" if number == 0 else "utf-8")
             except UnicodeDecodeError as error:
@@ -59,11 +62,18 @@ def read_seed_text(path: Path, limits: IngestSettings = IngestSettings()) -> Ite
     for start, lines in _blocks(path, limits.max_record_bytes):
         if pending is None:
             if len(lines) > 1:
-                raise InputError(path, start + 1, "a headline is one line, followed by a blank line: is the blank line "
-                                                  "after the headline above missing?")
+                raise InputError(
+                    path,
+                    start + 1,
+                    "a headline is one line, followed by a blank line: is the blank line "
+                    "after the headline above missing?",
+                )
             if len(lines[0]) > max_title_chars:
-                raise InputError(path, start, f"headline is {len(lines[0]):,} characters (at most {max_title_chars}): "
-                                              "is a blank line missing?")
+                raise InputError(
+                    path,
+                    start,
+                    f"headline is {len(lines[0]):,} characters (at most {max_title_chars}): is a blank line missing?",
+                )
             pending = (start, lines)
             continue
         (line, (title,)), pending = pending, None
@@ -84,8 +94,11 @@ def _blocks(path: Path, max_bytes: int) -> Iterator[tuple[int, list[str]]]:
             lines.append(line.strip())
             size += len(line.encode())
             if size > max_bytes:
-                raise InputError(path, start, f"item is longer than {max_bytes:,} bytes (the limit that keeps "
-                                              "reading bounded in memory)")
+                raise InputError(
+                    path,
+                    start,
+                    f"item is longer than {max_bytes:,} bytes (the limit that keeps reading bounded in memory)",
+                )
         elif lines:
             yield start, lines
             lines = []
@@ -96,11 +109,18 @@ def _blocks(path: Path, max_bytes: int) -> Iterator[tuple[int, list[str]]]:
 def _check_pairing(path: Path, title_line: int, title: str, start: int, lines: list[str]) -> None:
     last = lines[-1]
     if len(lines) > 1 and _SENTENCE_END.search(lines[-2]) and not _SENTENCE_END.search(last):
-        raise InputError(path, start + len(lines) - 1, f"{last[:60]!r} reads like the next headline run into "
-                                                       "this text: is a blank line missing before it?")
+        raise InputError(
+            path,
+            start + len(lines) - 1,
+            f"{last[:60]!r} reads like the next headline run into this text: is a blank line missing before it?",
+        )
     if len(lines) == 1 and _SENTENCE_END.search(title) and not _SENTENCE_END.search(last) and len(last) < len(title):
-        raise InputError(path, title_line, f"headline {title[:60]!r} reads like a lead and its text {last[:60]!r} "
-                                           "like a headline: is a blank line missing in an item above?")
+        raise InputError(
+            path,
+            title_line,
+            f"headline {title[:60]!r} reads like a lead and its text {last[:60]!r} "
+            "like a headline: is a blank line missing in an item above?",
+        )
 
 
 def read_jsonl(path: Path, limits: IngestSettings = IngestSettings()) -> Iterator[Article]:
@@ -148,8 +168,16 @@ def _article_from_record(record: dict, path: Path, number: int, max_title_chars:
             raise fail(f"{key!r} {problem}")
     if url and (problem := url_problem(url)):
         raise fail(f"'url' {problem}: {url!r}")
-    return Article(title=title, text=text, id=identifier, url=url, publisher=publisher,
-                   published=_parse_date(record.get("published"), fail), source=f"{path}:{number}", origin=str(path))
+    return Article(
+        title=title,
+        text=text,
+        id=identifier,
+        url=url,
+        publisher=publisher,
+        published=_parse_date(record.get("published"), fail),
+        source=f"{path}:{number}",
+        origin=str(path),
+    )
 
 
 Fail = Callable[[str], InputError]

@@ -43,8 +43,16 @@ def read_warc(path: Path, *, fetch: FetchSettings, limits: IngestSettings, repor
                 raise Skipped(source, "too large", f"over the cap of {fetch.max_bytes:,} bytes")
             charset = content_type.partition("charset=")[2].strip(" \"'") or None
             hints = Hints(published=written_date(record.rec_headers.get_header("WARC-Date")))
-            yield extract(body, url=record.rec_headers.get_header("WARC-Target-URI"), source=source,
-                          origin=str(path), charset=charset, hints=hints, fetch=fetch, limits=limits)
+            yield extract(
+                body,
+                url=record.rec_headers.get_header("WARC-Target-URI"),
+                source=source,
+                origin=str(path),
+                charset=charset,
+                hints=hints,
+                fetch=fetch,
+                limits=limits,
+            )
         except Skipped as skipped:
             report.skip(skipped)
 
@@ -78,8 +86,9 @@ def _responses(path: Path) -> Iterator[tuple[ArcWarcRecord, str]]:
         try:
             for record in records:
                 if record.format != "warc":
-                    raise InputError(path, 0, f"not a WARC file (a record at byte {records.offset} reads as "
-                                              f"{record.format!r})")
+                    raise InputError(
+                        path, 0, f"not a WARC file (a record at byte {records.offset} reads as {record.format!r})"
+                    )
                 if record.rec_type == "response" and record.http_headers is not None:
                     yield record, f"{path}#{record.rec_headers.get_header('WARC-Record-ID')}"
         except InputError:

@@ -70,8 +70,16 @@ class Crawl:
             response = self.fetcher.get(link.url)
             body = body_of(response, self.fetch.max_bytes)
             if listing.kind(body) is None:
-                yield extract(body, url=response.url, source=link.url, origin=origin, charset=response.charset,
-                              hints=link.hints, fetch=self.fetch, limits=self.limits)
+                yield extract(
+                    body,
+                    url=response.url,
+                    source=link.url,
+                    origin=origin,
+                    charset=response.charset,
+                    hints=link.hints,
+                    fetch=self.fetch,
+                    limits=self.limits,
+                )
                 return
             if depth >= MAX_DEPTH:
                 raise Skipped(link.url, "listings nested too deep", f"more than {MAX_DEPTH} levels")

@@ -15,7 +15,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 CATALOGUE_FORMATS = (
     Format("json", formats.RESULTS, ("application/json",), "json", "json"),
-    formats.by_name("html", formats.RESULT_FORMATS),
+    *(fmt for fmt in formats.RESULT_FORMATS if fmt.is_html),
 )
 
 
@@ -27,10 +27,20 @@ def _describe(query: CannedQuery) -> dict:
         "tags": list(query.tags),
         "url": url_for("api.run", name=query.name, _external=True),
         "parameters": [
-            {"name": p.name, "required": p.required, "type": p.kind, "default": p.default, "enum": list(p.enum) if p.enum else None}
+            {
+                "name": p.name,
+                "required": p.required,
+                "type": p.kind,
+                "default": p.default,
+                "enum": list(p.enum) if p.enum else None,
+            }
             for p in query.parameters
         ]
-        + ([{"name": "page", "required": False, "type": "xsd:integer", "default": "1", "enum": None}] if query.pagination else []),
+        + (
+            [{"name": "page", "required": False, "type": "xsd:integer", "default": "1", "enum": None}]
+            if query.pagination
+            else []
+        ),
         "pagination": query.pagination,
         "query": query.text,
     }
@@ -40,7 +50,9 @@ def _describe(query: CannedQuery) -> dict:
 def catalogue() -> Response:
     fmt = negotiate(CATALOGUE_FORMATS)
     items = [_describe(q) for q in state().queries.values()]
-    response = Response(render_template("api.html", title="Canned queries", queries=items)) if fmt.is_html else jsonify(items)
+    response = (
+        Response(render_template("api.html", title="Canned queries", queries=items)) if fmt.is_html else jsonify(items)
+    )
     response.vary.add("Accept")
     return response
 
@@ -59,16 +71,36 @@ def run(name: str) -> Response:
 
 @bp.route("/openapi.json")
 def openapi() -> Response:
-    result_content = {fmt.media_type: {} for fmt in formats.RESULT_FORMATS}
+    result_content: dict[str, dict] = {fmt.media_type: {} for fmt in formats.RESULT_FORMATS}
     paths = {}
     for query in state().queries.values():
         parameters = [
-            {"name": p.name, "in": "query", "required": p.required, "schema": p.schema, "description": f"{p.kind} value"}
+            {
+                "name": p.name,
+                "in": "query",
+                "required": p.required,
+                "schema": p.schema,
+                "description": f"{p.kind} value",
+            }
             for p in query.parameters
         ]
         if query.pagination:
-            parameters.append({"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 1}})
-        parameters.append({"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": [f.token for f in formats.RESULT_FORMATS]}})
+            parameters.append(
+                {
+                    "name": "page",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "default": 1},
+                }
+            )
+        parameters.append(
+            {
+                "name": "format",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": [f.token for f in formats.RESULT_FORMATS]},
+            }
+        )
         paths[f"/api/{query.name}"] = {
             "get": {
                 "operationId": query.name.replace("-", "_"),

@@ -81,12 +81,14 @@ def highlight(text: str, names: list[tuple[str, str, str]]) -> list[dict[str, st
     forms = {name: target for name, target in forms.items() if len(name) > 1}
     if not text or not forms:
         return [{"text": text}] if text else []
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(forms, key=len, reverse=True)) + r")(?!\w)")
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(forms, key=len, reverse=True)) + r")(?!\w)"
+    )
     segments: list[dict[str, str]] = []
     position = 0
     for match in pattern.finditer(text):
         if match.start() > position:
-            segments.append({"text": text[position:match.start()]})
+            segments.append({"text": text[position : match.start()]})
         entity, kind = forms[match.group(1)]
         segments.append({"text": match.group(1), "entity": entity, "kind": kind})
         position = match.end()
@@ -100,12 +102,33 @@ def neighbourhood(iri: str, label: str, facts: list[dict], incoming: list[dict])
     """SVG layout of the resource and up to RING linked resources (outgoing first), on a circle."""
     seen: dict[str, dict[str, Any]] = {}
     for fact in facts:
-        if fact["o"]["type"] == "uri" and fact["p"]["value"] != RDF + "type" and fact["o"]["value"] != iri and "#" not in fact["o"]["value"]:
-            seen.setdefault(fact["o"]["value"], {"iri": fact["o"]["value"], "label": _label(fact["o"]["value"], fact.get("label")), "via": _local(fact["p"]["value"]), "out": True})
+        if (
+            fact["o"]["type"] == "uri"
+            and fact["p"]["value"] != RDF + "type"
+            and fact["o"]["value"] != iri
+            and "#" not in fact["o"]["value"]
+        ):
+            seen.setdefault(
+                fact["o"]["value"],
+                {
+                    "iri": fact["o"]["value"],
+                    "label": _label(fact["o"]["value"], fact.get("label")),
+                    "via": _local(fact["p"]["value"]),
+                    "out": True,
+                },
+            )
     for group in incoming:
         for link in group["links"]:
             if link["s"]["type"] == "uri" and link["s"]["value"] != iri:
-                seen.setdefault(link["s"]["value"], {"iri": link["s"]["value"], "label": _label(link["s"]["value"], link.get("label")), "via": _local(group["p"]["value"]), "out": False})
+                seen.setdefault(
+                    link["s"]["value"],
+                    {
+                        "iri": link["s"]["value"],
+                        "label": _label(link["s"]["value"], link.get("label")),
+                        "via": _local(group["p"]["value"]),
+                        "out": False,
+                    },
+                )
     nodes = list(seen.values())[:RING]
     for index, node in enumerate(nodes):
         angle = 2 * math.pi * index / max(len(nodes), 1) - math.pi / 2

@@ -39,8 +39,9 @@ def selection(args: dict[str, str]) -> Selection:
 def export(extension: str) -> Response:
     layout = BY_EXTENSION.get(extension)
     if layout is None:
-        raise ServiceError(404, f"no event export .{extension}; try "
-                                + ", ".join(f"/export/events.{name}" for name in BY_EXTENSION))
+        raise ServiceError(
+            404, f"no event export .{extension}; try " + ", ".join(f"/export/events.{name}" for name in BY_EXTENSION)
+        )
     chosen = selection(request.args.to_dict())
     _reply, chunks = state().service.events(layout.name, chosen, client=client())
     response = Response(chunks, content_type=layout.media_type, direct_passthrough=True)
@@ -59,5 +60,9 @@ def event_downloads() -> dict[str, Any]:
     elif request.endpoint != "ties.page":
         return {}
     params: dict[str, Any] = {name: value for name in FILTERS if (value := request.args.get(name, "").strip())}
-    return {"event_downloads": [(layout.title, url_for("events.export", extension=layout.extension, **params))
-                                for layout in LAYOUTS.values()]}
+    return {
+        "event_downloads": [
+            (layout.title, url_for("events.export", extension=layout.extension, **params))
+            for layout in LAYOUTS.values()
+        ]
+    }

@@ -48,19 +48,25 @@ def _stream(extension: str, graph: str | None, filename: str) -> Response:
     offered = formats.DATASET_FORMATS if graph is None else formats.TRIPLE_FORMATS + formats.DATASET_FORMATS
     fmt = formats.by_extension(extension, offered)
     if fmt is None:
-        raise ServiceError(404, f"no export format .{extension}; try {', '.join('.' + f.extension for f in formats.DATASET_FORMATS)}")
+        raise ServiceError(
+            404, f"no export format .{extension}; try {', '.join('.' + f.extension for f in formats.DATASET_FORMATS)}"
+        )
     svc, who, gzip = state().service, client(), _wants_gzip()
     if request.method == "HEAD":
         bindings = {} if graph is None else {"g": pyoxigraph.NamedNode(graph)}
-        answer = svc.query(HEAD_CHECKS[graph is not None], client=who, bindings=bindings,
-                           results_format=formats.RESULT_FORMATS[0], graph_format=None)
+        answer = svc.query(
+            HEAD_CHECKS[graph is not None],
+            client=who,
+            bindings=bindings,
+            results_format=formats.RESULT_FORMATS[0],
+            graph_format=None,
+        )
         if b"true" not in answer.body:
             raise ServiceError(404, f"no graph {graph}")
         response = Response(content_type=content_type(fmt))
     else:
         _reply, chunks = svc.dump(fmt, graph, client=who)
-        response = Response(_gzip(chunks) if gzip else chunks, content_type=content_type(fmt),
-                            direct_passthrough=True)
+        response = Response(_gzip(chunks) if gzip else chunks, content_type=content_type(fmt), direct_passthrough=True)
         response.call_on_close(chunks.close)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt.extension}"'
     response.vary.add("Accept-Encoding")

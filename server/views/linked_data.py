@@ -19,7 +19,7 @@ from kg.vocab import RDF, RDFS, SCHEMA
 from server import descriptions, formats
 from server.responses import content_type, graph_response, negotiate
 from server.service import QueryService, ServiceError
-from server.state import client, state
+from server.state import client, page_number, state
 
 bp = Blueprint("linked_data", __name__)
 
@@ -57,8 +57,9 @@ def resource(path: str) -> Response:
     if fmt is None:
         fmt = negotiate(formats.PAGE_FORMATS)
     svc, who = state().service, client()
-    exists = svc.query(EXISTS, client=who, results_format=formats.RESULT_FORMATS[0], graph_format=None,
-                       bindings={"resource": node})
+    exists = svc.query(
+        EXISTS, client=who, results_format=formats.RESULT_FORMATS[0], graph_format=None, bindings={"resource": node}
+    )
     if b"true" not in exists.body:
         raise ServiceError(404, f"nothing is known about {iri}")
     if fmt.is_html:
@@ -89,8 +90,7 @@ def _page(svc: QueryService, node: pyoxigraph.NamedNode, who: str) -> dict:
     types = [f["o"] for f in facts if f["p"]["value"] == RDF + "type"]
 
     focus = request.args.get("in")
-    asked = request.args.get("page", "1")
-    page = int(asked) if asked.isdigit() and int(asked) > 0 else 1
+    page = page_number()
     incoming = []
     for row in svc.select(INCOMING_COUNTS, {"resource": node}, client=who):
         prop = row["p"]["value"]
@@ -98,12 +98,22 @@ def _page(svc: QueryService, node: pyoxigraph.NamedNode, who: str) -> dict:
         prop_page = page if prop == focus else 1
         grouped: dict[str, dict] = defaultdict(lambda: {"sources": []})
         # LIMIT/OFFSET take integer literals only: put in the ints computed here.
-        text = INCOMING_PAGE_QUERY.replace("?limit", str(INCOMING_PAGE)).replace("?offset", str((prop_page - 1) * INCOMING_PAGE))
+        text = INCOMING_PAGE_QUERY.replace("?limit", str(INCOMING_PAGE)).replace(
+            "?offset", str((prop_page - 1) * INCOMING_PAGE)
+        )
         for link in svc.select(text, {"resource": node, "property": pyoxigraph.NamedNode(prop)}, client=who):
             entry = grouped[link["s"]["value"]]
             entry.update(s=link["s"], label=link.get("label"))
             entry["sources"].append({"graph": link["g"], "headline": link.get("headline")})
-        incoming.append({"p": row["p"], "count": count, "page": prop_page, "pages": -(-count // INCOMING_PAGE), "links": list(grouped.values())})
+        incoming.append(
+            {
+                "p": row["p"],
+                "count": count,
+                "page": prop_page,
+                "pages": -(-count // INCOMING_PAGE),
+                "links": list(grouped.values()),
+            }
+        )
     return {"iri": node.value, "label": label, "types": types, "facts": facts, "incoming": incoming}
 
 

@@ -28,7 +28,9 @@ def endpoint() -> Response:
     if mimetype == QUERY_TYPE:
         query = request.get_data(as_text=True)
     elif request.method == "POST" and mimetype != "application/x-www-form-urlencoded":
-        raise ServiceError(415, f"POST a query as {QUERY_TYPE} or application/x-www-form-urlencoded, not {mimetype or 'nothing'}")
+        raise ServiceError(
+            415, f"POST a query as {QUERY_TYPE} or application/x-www-form-urlencoded, not {mimetype or 'nothing'}"
+        )
     else:
         query = _optional(request.form if request.method == "POST" else request.args, "query")
     if query is None:

@@ -21,6 +21,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, url_for
 
 from server.service import ServiceError
+from server.state import page_number
 from server.views.ui import canned_rows, countries, plain, queries
 
 bp = Blueprint("ties", __name__)
@@ -28,9 +29,18 @@ bp = Blueprint("ties", __name__)
 FILTERS = ("since", "until", "type", "country")
 #: One colour per tie type, shared by the network (dominant type) and the monthly chart.
 TYPE_COLOURS = {
-    "Meeting": "#1f77b4", "Visit": "#17becf", "Summit": "#9467bd", "AgreementSigning": "#2ca02c",
-    "Ratification": "#98df8a", "Aid": "#ff7f0e", "Trade": "#bcbd22", "Election": "#7f7f7f",
-    "Appointment": "#c7c7c7", "Award": "#e377c2", "Statement": "#8c564b", "Cultural": "#f7b6d2",
+    "Meeting": "#1f77b4",
+    "Visit": "#17becf",
+    "Summit": "#9467bd",
+    "AgreementSigning": "#2ca02c",
+    "Ratification": "#98df8a",
+    "Aid": "#ff7f0e",
+    "Trade": "#bcbd22",
+    "Election": "#7f7f7f",
+    "Appointment": "#c7c7c7",
+    "Award": "#e377c2",
+    "Statement": "#8c564b",
+    "Cultural": "#f7b6d2",
     "Agreement": "#d62728",
 }
 CHART_WIDTH, CHART_HEIGHT, AXIS = 640, 150, 22
@@ -38,11 +48,6 @@ CHART_WIDTH, CHART_HEIGHT, AXIS = 640, 150, 22
 
 def _filters() -> dict[str, str]:
     return {name: request.args.get(name, "").strip() for name in FILTERS}
-
-
-def _page() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and int(page) > 0 else 1
 
 
 @bp.route("/ties")
@@ -66,7 +71,7 @@ def page() -> Response:
         types=_types(),
         network=network(rows, known),
         colours=TYPE_COLOURS,
-        pair=pair_view(a, b, filters, _page(), known) if a and b and error is None else None,
+        pair=pair_view(a, b, filters, page_number(), known) if a and b and error is None else None,
         error=error,
     )
     return Response(body, status=400 if error else 200, content_type="text/html; charset=utf-8")
@@ -78,12 +83,12 @@ def pair() -> str:
     a, b = request.args.get("a", "").strip(), request.args.get("b", "").strip()
     if not a or not b:
         raise ServiceError(400, "give the pair's two ISO2 country codes as a and b")
-    return render_template("_ties_pair.html", pair=pair_view(a, b, _filters(), _page(), countries()))
+    return render_template("_ties_pair.html", pair=pair_view(a, b, _filters(), page_number(), countries()))
 
 
 def _types() -> tuple[str, ...]:
     """The tie types offered as a filter: those the canned query accepts, so there is one list to maintain."""
-    return next(p.enum for p in queries()["ties-summary"].parameters if p.name == "type")
+    return next(p.enum for p in queries()["ties-summary"].parameters if p.name == "type" and p.enum)
 
 
 def by_type(text: str) -> Counter:
@@ -107,13 +112,19 @@ def network(rows: list[dict[str, str]], known: list[dict[str, str]]) -> dict[str
             nodes.setdefault(code, {"id": code, "label": names.get(code, code), "mentions": mentions.get(code, 0)})
         types = by_type(row.get("byType", ""))
         dominant = max(sorted(types), key=types.__getitem__) if types else ""
-        edges.append({
-            "id": f"{a}-{b}", "source": a, "target": b, "ties": int(row["ties"]),
-            "goldstein": round(float(row["goldsteinMean"]), 2) if "goldsteinMean" in row else None,
-            "dominant": dominant, "colour": TYPE_COLOURS.get(dominant, "#999"),
-            "byType": ", ".join(f"{t} {n}" for t, n in types.most_common()),
-            "label": f"{nodes[a]['label']} – {nodes[b]['label']}",
-        })
+        edges.append(
+            {
+                "id": f"{a}-{b}",
+                "source": a,
+                "target": b,
+                "ties": int(row["ties"]),
+                "goldstein": round(float(row["goldsteinMean"]), 2) if "goldsteinMean" in row else None,
+                "dominant": dominant,
+                "colour": TYPE_COLOURS.get(dominant, "#999"),
+                "byType": ", ".join(f"{t} {n}" for t, n in types.most_common()),
+                "label": f"{nodes[a]['label']} – {nodes[b]['label']}",
+            }
+        )
     return {"nodes": sorted(nodes.values(), key=lambda n: -n["mentions"]), "edges": edges}
 
 
@@ -123,13 +134,22 @@ def pair_view(a: str, b: str, filters: dict[str, str], page: int, known: list[di
     wanted = {"type": filters.get("type", ""), "since": filters.get("since", ""), "until": filters.get("until", "")}
     ties = plain(canned_rows("tie-evidence", country=a, partner=b, page=str(page), **wanted))
     series = plain(canned_rows("tie-timeline", country=a, partner=b, type=wanted["type"]))
-    series = [row for row in series if (not wanted["since"] or row["month"] >= wanted["since"][:7])
-              and (not wanted["until"] or row["month"] <= wanted["until"][:7])]
+    series = [
+        row
+        for row in series
+        if (not wanted["since"] or row["month"] >= wanted["since"][:7])
+        and (not wanted["until"] or row["month"] <= wanted["until"][:7])
+    ]
     size = queries()["tie-evidence"].pagination or len(ties)
     here: dict[str, Any] = {**{k: v for k, v in filters.items() if v}, "a": a, "b": b}  # url_for's **values
     return {
-        "a": a, "b": b, "label": f"{names.get(a, a)} – {names.get(b, b)}", "ties": ties, "chart": chart(series),
-        "page": page, "first": (page - 1) * size + 1,
+        "a": a,
+        "b": b,
+        "label": f"{names.get(a, a)} – {names.get(b, b)}",
+        "ties": ties,
+        "chart": chart(series),
+        "page": page,
+        "first": (page - 1) * size + 1,
         "series": url_for("api.run", name="tie-timeline", country=a, partner=b),
         "evidence": url_for("api.run", name="tie-evidence", country=a, partner=b, **wanted_given(wanted)),
         "previous": url_for("ties.page", **here, page=page - 1, _anchor="pair") if page > 1 else None,
@@ -165,13 +185,33 @@ def chart(series: list[dict[str, str]]) -> dict[str, Any]:
     every = max(1, round(len(months) * 48 / CHART_WIDTH))  # a label every ~48 px
     bars = []
     for index, month in enumerate(months):
-        top, segments = CHART_HEIGHT - AXIS, []
+        top: float = CHART_HEIGHT - AXIS
+        segments = []
         for kind, count in sorted(counts[month].items()):
             height = count * unit
             top -= height
-            segments.append({"type": kind, "count": count, "y": round(top, 1), "height": round(height, 1),
-                             "colour": TYPE_COLOURS.get(kind, "#999")})
-        bars.append({"x": round(index * step, 1), "month": month, "total": sum(counts[month].values()),
-                     "segments": segments, "label": month if index % every == 0 else ""})
-    return {"bars": bars, "width": CHART_WIDTH, "height": CHART_HEIGHT, "bar": round(bar, 1),
-            "types": [(kind, TYPE_COLOURS.get(kind, "#999")) for kind in sorted({row["type"] for row in series})]}
+            segments.append(
+                {
+                    "type": kind,
+                    "count": count,
+                    "y": round(top, 1),
+                    "height": round(height, 1),
+                    "colour": TYPE_COLOURS.get(kind, "#999"),
+                }
+            )
+        bars.append(
+            {
+                "x": round(index * step, 1),
+                "month": month,
+                "total": sum(counts[month].values()),
+                "segments": segments,
+                "label": month if index % every == 0 else "",
+            }
+        )
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "bar": round(bar, 1),
+        "types": [(kind, TYPE_COLOURS.get(kind, "#999")) for kind in sorted({row["type"] for row in series})],
+    }

@@ -25,14 +25,14 @@ from server.canned import CannedQuery, Parameter, ParameterError
 from server.decorators import decorator_lines
 from server.responses import requested_format
 from server.service import ServiceError
-from server.state import client, state
+from server.state import client, page_number, state
 
 bp = Blueprint("ui", __name__)
 
 #: Canned-query parameters that hold an ISO2 country code get a country picker.
 COUNTRY_PARAMETERS = {"country", "partner"}
 #: Where the home page's counts link: the canned query listing that kind (with its arguments).
-KIND_LISTS = {
+KIND_LISTS: dict[str, tuple[str, dict[str, Any]]] = {
     "Article": ("latest-articles", {}),
     "Person": ("top-entities", {"kind": "Person"}),
     "Country": ("top-entities", {"kind": "Country"}),
@@ -40,8 +40,14 @@ KIND_LISTS = {
     "Agreement": ("agreements", {}),
     "Tie": ("bilateral-ties", {}),
 }
-PLURALS = {"Article": "articles", "Person": "persons", "Country": "countries", "Organization": "organisations", "Agreement": "agreements",
-           "Tie": "bilateral ties"}
+PLURALS = {
+    "Article": "articles",
+    "Person": "persons",
+    "Country": "countries",
+    "Organization": "organisations",
+    "Agreement": "agreements",
+    "Tie": "bilateral ties",
+}
 LATEST = 10
 
 
@@ -52,8 +58,7 @@ def queries() -> dict[str, CannedQuery]:
 def canned_rows(name: str, **args: str) -> list[dict[str, dict[str, str]]]:
     """Run a canned query (first page) with the given arguments; a bad argument is a 400, as at /api."""
     try:
-        text, bindings = queries()[name].bind({key: value for key, value in args.items() if value},
-                                              state().fulltext)
+        text, bindings = queries()[name].bind({key: value for key, value in args.items() if value}, state().fulltext)
     except ParameterError as error:
         raise ServiceError(400, str(error)) from None
     return state().service.select(text, bindings, client=client())
@@ -76,9 +81,20 @@ def home() -> str:
         {"count": counts.get(kind, "0"), "plural": PLURALS[kind], "url": url_for("api.run", name=name, **args)}
         for kind, (name, args) in KIND_LISTS.items()
     ]
-    events = [{"kind": kind, "count": n, "url": url_for("api.run", name="timeline", type=kind)} for kind, n in counts.items() if kind not in KIND_LISTS]
+    events = [
+        {"kind": kind, "count": n, "url": url_for("api.run", name="timeline", type=kind)}
+        for kind, n in counts.items()
+        if kind not in KIND_LISTS
+    ]
     latest = canned_rows("latest-articles")[:LATEST]
-    return render_template("home.html", title="Astana KG", kinds=kinds, events=events, latest=latest, more_articles=url_for("api.run", name="latest-articles"))
+    return render_template(
+        "home.html",
+        title="Astana KG",
+        kinds=kinds,
+        events=events,
+        latest=latest,
+        more_articles=url_for("api.run", name="latest-articles"),
+    )
 
 
 @bp.route("/search")
@@ -87,8 +103,9 @@ def search() -> str:
     q = request.args.get("q", "").strip()
     results = canned_rows("search-labels", q=q) if q else []
     indexed = state().fulltext.indexed
-    return render_template("search.html", title=f"Search: {q}" if q else "Search", q=q, results=results,
-                           indexed=indexed)
+    return render_template(
+        "search.html", title=f"Search: {q}" if q else "Search", q=q, results=results, indexed=indexed
+    )
 
 
 @bp.route("/query")
@@ -121,7 +138,7 @@ def short(iri: str) -> str:
     namespaces = {"": state().iri_map.base_iri, **{prefix + ":": ns for prefix, ns in PREFIXES.items()}}
     for prefix, namespace in namespaces.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return prefix + iri[len(namespace):]
+            return prefix + iri[len(namespace) :]
     return iri
 
 
@@ -141,14 +158,15 @@ def canned_form(query: CannedQuery) -> dict[str, Any]:
     args = {key: value for key, value in request.args.items() if key not in ("format", "output", "page")}
     graph_query = bool(sparql_text.keywords(query.text) & {"CONSTRUCT", "DESCRIBE"})
     downloads = ("csv", "json", "ttl", "jsonld") if graph_query else ("csv", "tsv", "json", "xml")
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = page_number()
     return {
         "name": query.name,
         "summary": query.summary,
         "description": query.description,
         "fields": [_field(p, args.get(p.name, "")) for p in query.parameters],
-        "downloads": [(token, _with(args, format=token, page=str(page) if query.pagination else "")) for token in downloads],
+        "downloads": [
+            (token, _with(args, format=token, page=str(page) if query.pagination else "")) for token in downloads
+        ],
         "editor": url_for("ui.query_editor", query=bound_text(query, args)),
         "pagination": query.pagination,
         "page": page,
@@ -163,7 +181,13 @@ def _with(args: dict[str, str], **extra: str) -> str:
 
 
 def _field(parameter: Parameter, value: str) -> dict[str, Any]:
-    field: dict[str, Any] = {"name": parameter.name, "required": parameter.required, "kind": parameter.kind, "value": value, "default": parameter.default or ""}
+    field: dict[str, Any] = {
+        "name": parameter.name,
+        "required": parameter.required,
+        "kind": parameter.kind,
+        "value": value,
+        "default": parameter.default or "",
+    }
     if parameter.enum:
         field.update(widget="select", options=[(v, v) for v in parameter.enum])
     elif parameter.name in COUNTRY_PARAMETERS:
@@ -187,5 +211,14 @@ def error_page(error: ServiceError) -> Response | None:
     query = queries().get((request.view_args or {}).get("name", ""))
     if query is None:
         return None
-    body = render_template("results.html", title=query.summary or query.name, error=error.message, query=query.text, columns=[], rows=[], boolean=None, truncated=False)
+    body = render_template(
+        "results.html",
+        title=query.summary or query.name,
+        error=error.message,
+        query=query.text,
+        columns=[],
+        rows=[],
+        boolean=None,
+        truncated=False,
+    )
     return Response(body, status=400, content_type="text/html; charset=utf-8")

@@ -42,8 +42,14 @@ def store_for(work: Path, articles: int) -> tuple[Path, int]:
         build_store(path, articles)
         print(f"built {path} in {time.perf_counter() - started:.0f} s", flush=True)
     store = pyoxigraph.Store.read_only(str(path))
-    ties = next(iter(store.query("SELECT (COUNT(?t) AS ?n) WHERE { ?t a <https://w3id.org/astana-kg/ontology#Tie> }",
-                                 use_default_graph_as_union=True)))[0]
+    ties = next(
+        iter(
+            store.query(
+                "SELECT (COUNT(?t) AS ?n) WHERE { ?t a <https://w3id.org/astana-kg/ontology#Tie> }",
+                use_default_graph_as_union=True,
+            )
+        )
+    )[0]
     return path, int(ties.value)
 
 
@@ -62,8 +68,12 @@ finally:
 def run_export(store: Path, layout: str) -> tuple[int | None, float, float]:
     """(rows written, seconds, peak RSS in MiB) of `kg export --format layout` in a child process."""
     started = time.perf_counter()
-    child = subprocess.run([sys.executable, "-c", PROBE, "export", "--store", str(store), "--format", layout,
-                            "-o", os.devnull], capture_output=True, text=True, check=False)
+    child = subprocess.run(
+        [sys.executable, "-c", PROBE, "export", "--store", str(store), "--format", layout, "-o", os.devnull],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     if child.returncode != 0:
         raise SystemExit(f"kg export failed: {child.stderr}")
@@ -78,12 +88,18 @@ def main() -> int:
     parser.add_argument("--articles", type=int, nargs="+", default=[4000, 40000])
     parser.add_argument("--layouts", nargs="+", default=["gdelt-events", "gdelt-mentions", "plover", "icews"])
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench-events"))
-    parser.add_argument("--max-growth", type=float, default=None,
-                        help="MiB an export's own memory may grow from the smallest store to the largest, else exit 1")
+    parser.add_argument(
+        "--max-growth",
+        type=float,
+        default=None,
+        help="MiB an export's own memory may grow from the smallest store to the largest, else exit 1",
+    )
     options = parser.parse_args()
     options.work.mkdir(parents=True, exist_ok=True)
-    print(f"{'store ties':>10} {'layout':>15} {'rows':>8} {'seconds':>8} {'rows/s':>8} {'peak RSS MiB':>13} "
-          f"{'above nq dump':>14}")
+    print(
+        f"{'store ties':>10} {'layout':>15} {'rows':>8} {'seconds':>8} {'rows/s':>8} {'peak RSS MiB':>13} "
+        f"{'above nq dump':>14}"
+    )
     own: dict[int, float] = {}  # ties in store -> the largest peak of an export above the baseline
     for articles in options.articles:
         path, ties = store_for(options.work, articles)
@@ -92,12 +108,17 @@ def main() -> int:
         for layout in options.layouts:
             rows, seconds, peak = run_export(path, layout)
             own[ties] = max(own.get(ties, float("-inf")), peak - baseline)
-            print(f"{ties:>10,} {layout:>15} {rows or 0:>8,} {seconds:>8.1f} {(rows or 0) / seconds:>8,.0f} "
-                  f"{peak:>13.0f} {peak - baseline:>+14.0f}", flush=True)
+            print(
+                f"{ties:>10,} {layout:>15} {rows or 0:>8,} {seconds:>8.1f} {(rows or 0) / seconds:>8,.0f} "
+                f"{peak:>13.0f} {peak - baseline:>+14.0f}",
+                flush=True,
+            )
     small, large = min(own), max(own)
     growth = own[large] - own[small]
-    print(f"an export's own memory: {own[small]:+.0f} MiB at {small:,} ties, {own[large]:+.0f} MiB at {large:,} ties "
-          f"(x{large / small:.1f} ties, {growth:+.0f} MiB)")
+    print(
+        f"an export's own memory: {own[small]:+.0f} MiB at {small:,} ties, {own[large]:+.0f} MiB at {large:,} ties "
+        f"(x{large / small:.1f} ties, {growth:+.0f} MiB)"
+    )
     if options.max_growth is not None and growth > options.max_growth:
         print(f"an export's own memory grew by more than {options.max_growth:g} MiB", file=sys.stderr)
         return 1

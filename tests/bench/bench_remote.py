@@ -86,8 +86,10 @@ def canned() -> dict[str, str]:
 
 def measure(name: str, records: list[ArticleRecord], batch_size: int, runs: int, http: bool) -> dict[str, str]:
     row: dict[str, str] = {}
-    with tempfile.TemporaryDirectory(prefix=f"kg-bench-{name}-") as directory, \
-            backend(name, Path(directory)) as (settings, options):
+    with (
+        tempfile.TemporaryDirectory(prefix=f"kg-bench-{name}-") as directory,
+        backend(name, Path(directory)) as (settings, options),
+    ):
         started = time.perf_counter()
         quads = 0
         with open_writer(settings) as writer:
@@ -140,8 +142,9 @@ def timed_http(url: str, query: str, runs: int) -> str:
     times: list[float] = []
     while len(times) < runs and sum(times) < SLOW:
         begun = time.perf_counter()
-        response = requests.get(f"{url}/api/{query}", headers={"Accept": "application/sparql-results+json"},
-                                timeout=SLOW + 30)
+        response = requests.get(
+            f"{url}/api/{query}", headers={"Accept": "application/sparql-results+json"}, timeout=SLOW + 30
+        )
         if response.status_code != 200:
             return f"> {SLOW:g} s" if response.status_code == 503 else "error"
         times.append(time.perf_counter() - begun)
@@ -169,8 +172,11 @@ def main() -> None:
     print(f"| {args.articles:,} articles | " + " | ".join(names) + " |")
     print("| --- |" + " ---: |" * len(names))
     for key in keys:
-        label = "ingest (writer)" if key == "ingest" else (
-            f"`{key[5:]}` p50 over HTTP" if key.startswith("http ") else f"`{key}` p50")
+        label = (
+            "ingest (writer)"
+            if key == "ingest"
+            else (f"`{key[5:]}` p50 over HTTP" if key.startswith("http ") else f"`{key}` p50")
+        )
         print(f"| {label} | " + " | ".join(rows[name].get(key, "–") for name in names) + " |")
 
 

@@ -62,10 +62,12 @@ from server.canned import load_queries  # noqa: E402
 BATCH = 1000
 COUNTRY = "FR"
 #: Parameters for "with a country filter": a pair where the query needs one, else the country.
-COUNTRY_ARGS = {"tie-evidence": {"country": "KZ", "partner": COUNTRY},
-                "tie-timeline": {"country": "KZ", "partner": COUNTRY},
-                "entity-mentions": {"entity": f"https://w3id.org/astana-kg/resource/country/{COUNTRY}"},
-                "search-labels": {"q": "Aigerim Bekova"}}  # a name, in few headlines: every tier is read
+COUNTRY_ARGS = {
+    "tie-evidence": {"country": "KZ", "partner": COUNTRY},
+    "tie-timeline": {"country": "KZ", "partner": COUNTRY},
+    "entity-mentions": {"entity": f"https://w3id.org/astana-kg/resource/country/{COUNTRY}"},
+    "search-labels": {"q": "Aigerim Bekova"},
+}  # a name, in few headlines: every tier is read
 #: Queries with required parameters and no default: what "default parameters" means for them. Search: articles
 #: only (entities whose names have the word would fill the page) for a word in most of them.
 DEFAULT_ARGS = {"search-labels": {"q": "kazakhstan", "kind": "Article"}}
@@ -177,8 +179,12 @@ def throughput(url: str, seconds: float, clients: int = 8) -> dict[str, float]:
         thread.join()
     wall = time.monotonic() - started
     latencies.sort()
-    return {"requests_per_s": round(len(latencies) / wall, 1), "p50": round(statistics.median(latencies) * 1000, 1),
-            "p99": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1), "errors": errors[0]}
+    return {
+        "requests_per_s": round(len(latencies) / wall, 1),
+        "p50": round(statistics.median(latencies) * 1000, 1),
+        "p99": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+        "errors": errors[0],
+    }
 
 
 def measure(store: Path, runs: int, seconds: float) -> dict:
@@ -205,23 +211,32 @@ def measure(store: Path, runs: int, seconds: float) -> dict:
 
 def report(results: dict[int, dict], sizes: list[int]) -> str:
     small, big = sizes[0], sizes[-1]
-    lines = ["| canned query | params | rows | " + " | ".join(f"p50 / p99 at {n:,} (ms)" for n in sizes)
-             + f" | p50 ×{big // small} |", "| --- | --- | ---: | " + " | ".join("---:" for _ in sizes) + " | ---: |"]
+    lines = [
+        "| canned query | params | rows | "
+        + " | ".join(f"p50 / p99 at {n:,} (ms)" for n in sizes)
+        + f" | p50 ×{big // small} |",
+        "| --- | --- | ---: | " + " | ".join("---:" for _ in sizes) + " | ---: |",
+    ]
     for name, entry in results[big]["queries"].items():
         for variant, measured in entry.items():
             at = [results[n]["queries"][name][variant] for n in sizes]
             cells = [f"{m['p50']:.0f} / {m['p99']:.0f}" for m in at]
             growth = measured["p50"] / results[small]["queries"][name][variant]["p50"]
-            given = DEFAULT_ARGS.get(name, {}) if variant == "default" else {
-                **DEFAULT_ARGS.get(name, {}), **COUNTRY_ARGS.get(name, {"country": COUNTRY})}
+            given = (
+                DEFAULT_ARGS.get(name, {})
+                if variant == "default"
+                else {**DEFAULT_ARGS.get(name, {}), **COUNTRY_ARGS.get(name, {"country": COUNTRY})}
+            )
             params = "&".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in given.items()) or "defaults"
             lines.append(f"| {name} | {params} | {measured['rows']} | {' | '.join(cells)} | {growth:.2f} |")
     lines.append("")
     for n in sizes:
         t, i = results[n]["throughput"], results[n]["ingest"]
-        lines.append(f"{n:,} articles: 8 clients on bilateral-ties?country={COUNTRY}: {t['requests_per_s']} req/s "
-                     f"(p50 {t['p50']} ms, p99 {t['p99']} ms, {t['errors']} errors); ingest of 1,000 more: "
-                     f"{i['big_s']} s vs {i['empty_s']} s into an empty store, ratio {i['ratio']}")
+        lines.append(
+            f"{n:,} articles: 8 clients on bilateral-ties?country={COUNTRY}: {t['requests_per_s']} req/s "
+            f"(p50 {t['p50']} ms, p99 {t['p99']} ms, {t['errors']} errors); ingest of 1,000 more: "
+            f"{i['big_s']} s vs {i['empty_s']} s into an empty store, ratio {i['ratio']}"
+        )
     return "\n".join(lines)
 
 

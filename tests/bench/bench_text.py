@@ -61,21 +61,27 @@ def main() -> None:
         pipeline = Pipeline(settings)
         pipeline.nlp  # noqa: B018 - load before timing
     rng = random.Random(7)
-    print(f"{'input':<28}{'read + split':>14}{'parts':>7}{'prepare parts':>15}{'prepare unsplit':>17}"
-          + (f"{'spaCy + rules':>15}" if pipeline else ""))
+    print(
+        f"{'input':<28}{'read + split':>14}{'parts':>7}{'prepare parts':>15}{'prepare unsplit':>17}"
+        + (f"{'spaCy + rules':>15}" if pipeline else "")
+    )
     with tempfile.TemporaryDirectory() as folder:
         warm_up = Path(folder) / "warm-up.jsonl"
         warm_up.write_text('{"title": "T", "text": "Body."}\n', encoding="utf-8")
         list(iter_articles([warm_up], settings))
         for size in (200_000, 400_000, 900_000):
             path = Path(folder) / f"a{size}.jsonl"
-            record = {"id": f"long-{size}", "title": "Kazakhstan and Japan Expand Cooperation", "text": article_text(
-                size, rng)}
+            record = {
+                "id": f"long-{size}",
+                "title": "Kazakhstan and Japan Expand Cooperation",
+                "text": article_text(size, rng),
+            }
             path.write_text(json.dumps(record) + "\n", encoding="utf-8")
             read, parts = timed(lambda path=path: list(iter_articles([path], settings, ReadReport())))
             prep, _ = timed(lambda parts=parts: [prepare(part) for part in parts])
-            whole, _ = timed(lambda record=record: prepare(
-                Article(title=record["title"], text=record["text"], source="bench")))
+            whole, _ = timed(
+                lambda record=record: prepare(Article(title=record["title"], text=record["text"], source="bench"))
+            )
             line = f"{f'{size:,}-character article':<28}{read:>13.3f}s{len(parts):>7}{prep:>14.3f}s{whole:>16.3f}s"
             if pipeline:
                 nlp, _ = timed(lambda parts=parts: list(pipeline.extract(parts)))
@@ -86,8 +92,9 @@ def main() -> None:
         path.write_text(json.dumps({"title": headline, "text": "Body."}) + "\n", encoding="utf-8")
         rejected, error = timed(lambda: _error(path, settings))
         print(f"{f'{len(headline) // 1000} KB headline':<28}{rejected:>13.3f}s  rejected: {error}")
-        prep, _ = timed(lambda: prepare(next(iter_articles([path], Settings.build(max_title_chars=len(headline)))),
-                                        frozenset()))
+        prep, _ = timed(
+            lambda: prepare(next(iter_articles([path], Settings.build(max_title_chars=len(headline)))), frozenset())
+        )
         print(f"{'  (prepared anyway)':<28}{'':>14}{'':>7}{prep:>14.3f}s")
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/bench/load_server.py [--clients 64] [--seconds 60] [--articles 1000] [--store DIR]
 
-Runs `kg serve` as a real process on a synthetic store (see bench_server.py)
+Runs `kg serve` as a real process on a synthetic store (tests/fixtures/synthetic_events.py)
 and drives it from `--clients` clients, each from its own loopback address
 (127.0.0.10 and up), so the per-client limits apply as they would to real
 clients. One client in eight is hostile: cartesian products, SERVICE, deep
@@ -76,8 +76,9 @@ def _cut_stream(path: str) -> Callable[[requests.Session, str], int]:
     def send(client: requests.Session, url: str) -> int:
         adapter = client.get_adapter(url)
         host, port = url.removeprefix("http://").split(":")
-        with socket.create_connection((host, int(port)), timeout=60,
-                                      source_address=(getattr(adapter, "address", "127.0.0.1"), 0)) as raw:
+        with socket.create_connection(
+            (host, int(port)), timeout=60, source_address=(getattr(adapter, "address", "127.0.0.1"), 0)
+        ) as raw:
             raw.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
             received = b""
             while len(received) < 64 * 1024 and (chunk := raw.recv(65536)):
@@ -95,8 +96,11 @@ def normal_kinds(url: str) -> list[Kind]:
     times out even alone on this store is a fact about the store, not load.
     """
     catalogue = requests.get(url + "/api", headers={"Accept": "application/json"}, timeout=60).json()
-    canned = [Kind(f"api/{q['name']}", _get(f"/api/{q['name']}", format="json")) for q in catalogue
-              if not any(p["required"] and not p["default"] for p in q["parameters"])]
+    canned = [
+        Kind(f"api/{q['name']}", _get(f"/api/{q['name']}", format="json"))
+        for q in catalogue
+        if not any(p["required"] and not p["default"] for p in q["parameters"])
+    ]
     graphs_query = {"query": "SELECT ?g WHERE { GRAPH ?g {} } LIMIT 20"}
     answer = requests.get(url + "/sparql", params=graphs_query, timeout=60).json()
     graphs = [b["g"]["value"] for b in answer["results"]["bindings"]]
@@ -109,8 +113,10 @@ def normal_kinds(url: str) -> list[Kind]:
         Kind("sparql CONSTRUCT", _get("/sparql", query="CONSTRUCT WHERE { ?s ?p ?o } LIMIT 100", format="ttl")),
         Kind("page home", _get("/", format="html")),
         Kind("page resource", _get("/resource/country/KZ", format="html")),
-        Kind("export article", lambda client, url: client.get(
-            f"{url}/export/article/{random.choice(slugs)}.ttl", timeout=60).status_code),
+        Kind(
+            "export article",
+            lambda client, url: client.get(f"{url}/export/article/{random.choice(slugs)}.ttl", timeout=60).status_code,
+        ),
         Kind("export dataset", _get("/export.nt")),  # heavy: may be refused (503/429 with Retry-After), as any request
         Kind("healthz", _get("/healthz")),
         Kind("static", _get("/static/app.css")),
@@ -124,8 +130,11 @@ def normal_kinds(url: str) -> list[Kind]:
 
 HOSTILE = [
     Kind("cartesian product", _get("/sparql", query=CARTESIAN), frozenset()),  # only ever stopped: 503 or 429
-    Kind("SERVICE behind a CR comment", _get("/sparql", query="SELECT * { # x\rSERVICE <http://127.0.0.1:1/> { } }"),
-         frozenset({400})),
+    Kind(
+        "SERVICE behind a CR comment",
+        _get("/sparql", query="SELECT * { # x\rSERVICE <http://127.0.0.1:1/> { } }"),
+        frozenset({400}),
+    ),
     Kind("10,000 nested groups", _post("/sparql", query="ASK " + "{" * 10_000 + "}" * 10_000), frozenset({400})),
     Kind("over-long query", _post("/sparql", query="ASK {} #" + "x" * 200_000), frozenset({413})),
     Kind("javascript: IRI", _get("/sparql", query='SELECT (IRI("javascript:alert(1)") AS ?x) {}', format="html")),
@@ -151,14 +160,17 @@ class Report:
         latencies = sorted(latency for _, latency, _, status in self.normal if status == 200)
         total = len(self.normal) + len(self.hostile)
         statuses = Counter(status for *_, status in self.normal) + Counter(status for _, status in self.hostile)
-        refused = [sum(1 for start, _, _, status in self.normal if status in (429, 503) and w <= start < w + 10) /
-                   max(1, sum(1 for start, *_ in self.normal if w <= start < w + 10))
-                   for w in range(0, int(self.seconds), 10)]
+        refused = [
+            sum(1 for start, _, _, status in self.normal if status in (429, 503) and w <= start < w + 10)
+            / max(1, sum(1 for start, *_ in self.normal if w <= start < w + 10))
+            for w in range(0, int(self.seconds), 10)
+        ]
         answered = "no normal request succeeded"
         if latencies:
             p50, p99 = statistics.median(latencies), latencies[int(len(latencies) * 0.99)]
-            answered = (f"normal requests answered 200: {len(latencies)}, "
-                        f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
+            answered = (
+                f"normal requests answered 200: {len(latencies)}, p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
+            )
         lines = [
             f"{self.clients} clients, {self.seconds:.0f} s: {total} requests ({total / self.seconds:.1f}/s), "
             f"statuses {dict(sorted(statuses.items()))}",
@@ -168,8 +180,10 @@ class Report:
         ]
         if self.rss:
             peak = max(kib for _, kib in self.rss)
-            lines.append(f"server + workers RSS: start {self.rss[0][1] / 1024:.0f} MiB, peak {peak / 1024:.0f} MiB, "
-                         f"end {self.rss[-1][1] / 1024:.0f} MiB")
+            lines.append(
+                f"server + workers RSS: start {self.rss[0][1] / 1024:.0f} MiB, peak {peak / 1024:.0f} MiB, "
+                f"end {self.rss[-1][1] / 1024:.0f} MiB"
+            )
         return "\n".join(lines)
 
 
@@ -264,8 +278,12 @@ def start_server(store: Path, log: Path) -> tuple[subprocess.Popen, str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with open(log, "w") as output:
-        process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port),
-                                    "--log-level", "warning"], stdout=output, stderr=subprocess.STDOUT, cwd=ROOT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port), "--log-level", "warning"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
     url = f"http://127.0.0.1:{port}"
     while True:
         try:
@@ -287,10 +305,10 @@ def main() -> None:
     args = parser.parse_args()
     store = args.store
     if store is None:
-        from bench.bench_server import synthetic_store
+        from fixtures.synthetic_events import build_store
 
         store = Path(tempfile.mkdtemp()) / "store"
-        synthetic_store(store, args.articles)
+        build_store(store, args.articles)
         print(f"synthetic store: {args.articles} articles at {store}")
     log = store.parent / "load-server.log"
     process, url = start_server(store, log)
@@ -301,8 +319,10 @@ def main() -> None:
         print("after the load: every kind answers 200" if not stuck else f"after the load, still failing: {stuck}")
         print("health:", requests.get(url + "/healthz", timeout=10).json()["pool"])
         errors = [line for line in log.read_text().splitlines() if re.search(r"\b(ERROR|Traceback)\b", line)]
-        print(f"server log: {len(log.read_text().splitlines())} lines, {len(errors)} errors" + "".join(
-            f"\n  {line}" for line in errors[:10]))
+        print(
+            f"server log: {len(log.read_text().splitlines())} lines, {len(errors)} errors"
+            + "".join(f"\n  {line}" for line in errors[:10])
+        )
     finally:
         process.terminate()
         process.wait(20)
