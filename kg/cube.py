@@ -168,6 +168,21 @@ def months(cells: Mapping[Key, Measures]) -> dict[tuple[str, ...], tuple[str, st
     return span
 
 
+def dataset_triples(
+    base: str, paths: Mapping[str, str], structures: Mapping[str, str], labels: Mapping[str, str]
+) -> list[str]:
+    """N-Triples of data sets (`qb:DataSet`) by level: IRI under `base`, structure (in the ontology), label."""
+    lines = []
+    for level, path in paths.items():
+        dataset = f"<{base}{path}>"
+        lines += [
+            f"{dataset} <{RDF}type> <{QB}DataSet> .",
+            f"{dataset} <{QB}structure> <{AKG}{structures[level]}> .",
+            f"{dataset} <{RDFS}label> {Literal(labels[level], language='en')} .",
+        ]
+    return lines
+
+
 class CubeWriter:
     """Mints the observation triples (as N-Triples lines) of one cube under a base IRI."""
 
@@ -176,15 +191,7 @@ class CubeWriter:
 
     def dataset_triples(self) -> list[str]:
         """The three `qb:DataSet`s; their structures are in the ontology."""
-        lines = []
-        for level, path in DATASETS.items():
-            dataset = f"<{self.base}{path}>"
-            lines += [
-                f"{dataset} <{RDF}type> <{QB}DataSet> .",
-                f"{dataset} <{QB}structure> <{AKG}{STRUCTURES[level]}> .",
-                f"{dataset} {_term(RDFS + 'label')} {Literal(_DATASET_LABELS[level], language='en')} .",
-            ]
-        return lines
+        return dataset_triples(self.base, DATASETS, STRUCTURES, _DATASET_LABELS)
 
     def triples(self, cells: Mapping[Key, Measures], only: Container[tuple[str, ...]] | None = None) -> set[str]:
         """The observations derived from `cells`, which must hold every cell of each pair they mention.

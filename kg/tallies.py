@@ -33,7 +33,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 from pyoxigraph import Literal, NamedNode, QuerySolution
 
-from kg.vocab import AKG, EVENT_TYPES, QB, RDF, RDFS, SCHEMA, XSD
+from kg.cube import dataset_triples
+from kg.vocab import AKG, EVENT_TYPES, QB, RDF, SCHEMA, XSD
 
 #: (kind, first, second): ("class", "Meeting", ""), ("day", "Tie", "2024-05-17"), ("day", "Tie", "") for the
 #: undated, ("mentions", entity IRI, ""), ("ties", country IRI, "").
@@ -97,15 +98,7 @@ class StatsWriter:
         self.base = base_iri
 
     def dataset_triples(self) -> list[str]:
-        lines = []
-        for level, path in DATASETS.items():
-            dataset = f"<{self.base}{path}>"
-            lines += [
-                f"{dataset} <{RDF}type> <{QB}DataSet> .",
-                f"{dataset} <{QB}structure> <{AKG}{STRUCTURES[level]}> .",
-                f"{dataset} <{RDFS}label> {Literal(_LABELS[level], language='en')} .",
-            ]
-        return lines
+        return dataset_triples(self.base, DATASETS, STRUCTURES, _LABELS)
 
     def triples(self, values: Mapping[Key, int]) -> set[str]:
         """The observations of these totals; an entity's observation needs both of its keys (`observation_keys`)."""

@@ -121,12 +121,8 @@ class RemoteEngine(Engine):
         quads = self.store.quads(job.graph)
         if job.graph is not None:
             quads = (pyoxigraph.Quad(quad.subject, quad.predicate, quad.object) for quad in quads)
-        pyoxigraph.serialize(
-            statements(quads, fmt.supports_datasets),
-            output,
-            fmt,  # type: ignore[arg-type]
-            prefixes=PREFIXES,
-        )  # pyoxigraph writes to any .write(); its stub says IO[bytes]
+        rows = statements(quads, fmt.supports_datasets)
+        pyoxigraph.serialize(rows, output, fmt, prefixes=PREFIXES)  # type: ignore[arg-type]  # any .write() will do
 
     def select(self, job: EventsJob) -> Select:
         return self.store.select
