@@ -171,7 +171,10 @@ class Ledger:
             self._upgrade()
             self.set_meta("schema", SCHEMA_VERSION)
         elif found != SCHEMA_VERSION:
-            raise LedgerError(f"{self.path} has ledger schema {found}, this release reads {SCHEMA_VERSION}")
+            raise LedgerError(
+                f"{self.path} has ledger schema {found}, this release reads {SCHEMA_VERSION} (and upgrades 2): "
+                "ingest your inputs into a new store (--store), or use the release that wrote it"
+            )
 
     def _upgrade(self) -> None:
         """Schema 2 → 3, within the caller's transaction: entity rows move from `search` to `names`, each
