@@ -64,22 +64,15 @@ def dump(store: Path) -> set[pyoxigraph.Quad]:
         return set(opened.oxigraph)
 
 
+def ingest_command(corpus: Path, store: Path) -> list[str]:
+    """The ingest every run of this test makes: small batches, one process, quiet."""
+    options = ["--store", str(store), "--batch-size", str(BATCH), "--processes", "1", "-q"]
+    return [sys.executable, "-m", "kg", "ingest", str(corpus), *options]
+
+
 def start(corpus: Path, store: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kg",
-            "ingest",
-            str(corpus),
-            "--store",
-            str(store),
-            "--batch-size",
-            str(BATCH),
-            "--processes",
-            "1",
-            "-q",
-        ],
+        ingest_command(corpus, store),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -191,20 +184,7 @@ def test_killed_ingest_leaves_whole_batches_and_a_rerun_completes_it(corpus, ref
     validation = CliRunner().invoke(main, ["validate", "--store", str(store)])
     assert validation.exit_code == 0, validation.output
     rerun = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kg",
-            "ingest",
-            str(corpus),
-            "--store",
-            str(store),
-            "--batch-size",
-            str(BATCH),
-            "--processes",
-            "1",
-            "-q",
-        ],
+        ingest_command(corpus, store),
         capture_output=True,
         text=True,
         timeout=300,
