@@ -91,12 +91,13 @@ class Dialect:
     union_parameter: str | None  # request parameter that makes the default graph the union of the named graphs
     timeout_parameter: str | None  # request parameter giving the server's own query timeout, in milliseconds
     update_triples: int  # triples per INSERT DATA / DELETE DATA request
+    lateral: bool  # evaluates Oxigraph's LATERAL (SEP-0006); if not, canned queries run in their portable form
 
 
 DIALECTS = {
-    "virtuoso": Dialect("Virtuoso", None, "timeout", 1000),
-    "oxigraph": Dialect("Oxigraph server", "union-default-graph", None, 20_000),
-    "sparql": Dialect("SPARQL store", None, None, 2000),
+    "virtuoso": Dialect("Virtuoso", None, "timeout", 1000, lateral=False),
+    "oxigraph": Dialect("Oxigraph server", "union-default-graph", None, 20_000, lateral=True),
+    "sparql": Dialect("SPARQL store", None, None, 2000, lateral=False),
 }
 
 

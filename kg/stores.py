@@ -86,6 +86,16 @@ def open_backend(settings: Settings) -> WritableBackend:
     return KnowledgeStore(settings.store)
 
 
+def reads_lateral(settings: Settings) -> bool:
+    """Whether the store evaluates `LATERAL`, which the canned queries use so that a page costs the same at
+    any archive size: Oxigraph does, embedded or as a server; other stores get their portable forms."""
+    if settings.remote is None:
+        return True
+    from kg.remote import DIALECTS
+
+    return DIALECTS[settings.remote.store_type].lateral
+
+
 def store_exists(settings: Settings) -> bool:
     """Whether there is something to read: an embedded store's directory, or (assumed) a remote store."""
     return settings.remote is not None or settings.store.is_dir()

@@ -68,6 +68,7 @@ def create_app(settings: Settings, *, worker_initializer: Callable[[], None] | N
     import atexit
 
     from kg.config import queries_dir
+    from kg.stores import reads_lateral
     from server.access import AccessLog
     from server.canned import load_queries
     from server.iri_map import IriMap
@@ -80,7 +81,11 @@ def create_app(settings: Settings, *, worker_initializer: Callable[[], None] | N
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024  # Graph Store uploads; queries are capped separately
     service = QueryService(settings, worker_initializer)
     app.kg = KgState(
-        settings, service, load_queries(queries_dir()), IriMap(settings.base_iri), FullText(settings.store, service)
+        settings,
+        service,
+        load_queries(queries_dir(), portable=not reads_lateral(settings)),
+        IriMap(settings.base_iri),
+        FullText(settings.store, service),
     )
     for blueprint in (sparql.bp, api.bp, export.bp, linked_data.bp, health.bp, ui.bp, article.bp, ties.bp, events.bp):
         app.register_blueprint(blueprint)

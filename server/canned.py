@@ -24,6 +24,7 @@ index are written into the query, never the text itself.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Callable
@@ -60,6 +61,8 @@ _LEXICAL = {
 _SUFFIX = re.compile(r"^(?P<name>.+?)(?:_(?P<type>iri|number|literal|fts|xsd_[A-Za-z]+|[a-z]{2}))?$")
 #: Looks text up in a full-text index: (text, at most this many, of these kinds or all) → (IRI, rank), best first.
 FullText = Callable[[str, int, tuple[str, ...]], list[tuple[str, int]]]
+#: The folder, beside the canned queries, of their forms for stores without `LATERAL` (see `load_queries`).
+PORTABLE = "portable"
 #: Matches a full-text parameter asks for at most (the pages a client can reach).
 MAX_MATCHES = 1000
 
@@ -193,6 +196,14 @@ class CannedQuery:
             decorators=meta,
         )
 
+    def portable(self, path: Traversable) -> CannedQuery:
+        """This query with the text of its portable form (see `load_queries`), which takes the same parameters."""
+        text = path.read_text(encoding="utf-8")
+        given = {variable for variable in sparql_text.variables(text) if Parameter.from_variable(variable)}
+        if given != {parameter.variable for parameter in self.parameters}:
+            raise ValueError(f"{PORTABLE}/{path.name} does not take the parameters of {self.name}.rq")
+        return dataclasses.replace(self, text=text)
+
     def bind(
         self,
         args: dict[str, str],
@@ -237,7 +248,17 @@ def _merge(items: Any) -> dict[str, Any]:
     return merged
 
 
-def load_queries(directory: Traversable) -> dict[str, CannedQuery]:
-    """Every `*.rq` file of a folder (a package resource: see `kg.config.queries_dir`), by name."""
+def load_queries(directory: Traversable, portable: bool = False) -> dict[str, CannedQuery]:
+    """Every `*.rq` file of a folder (a package resource: see `kg.config.queries_dir`), by name.
+
+    With `portable`, for a store without Oxigraph's `LATERAL` (see `kg.stores.reads_lateral`), a query
+    with a form in `portable/` of the same name runs that text instead: plain SPARQL 1.1, the same
+    parameters and rows. The decorators (summary, parameters' defaults, pagination) stay those of the
+    main file.
+    """
     found = sorted((path for path in directory.iterdir() if path.name.endswith(".rq")), key=lambda path: path.name)
-    return {query.name: query for query in map(CannedQuery.from_file, found)}
+    queries = {query.name: query for query in map(CannedQuery.from_file, found)}
+    if portable:
+        for path in (path for path in directory.joinpath(PORTABLE).iterdir() if path.name.endswith(".rq")):
+            queries[path.name.removesuffix(".rq")] = queries[path.name.removesuffix(".rq")].portable(path)
+    return queries
