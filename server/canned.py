@@ -63,6 +63,10 @@ _SUFFIX = re.compile(r"^(?P<name>.+?)(?:_(?P<type>iri|number|literal|fts|xsd_[A-
 FullText = Callable[[str, int, tuple[str, ...]], list[tuple[str, int]]]
 #: The folder, beside the canned queries, of their forms for stores without `LATERAL` (see `load_queries`).
 PORTABLE = "portable"
+#: A line that stands for a paginated query's `LIMIT … OFFSET …`, which otherwise end it. A portable form (see
+#: `load_queries`) pages the subquery that picks its rows, one row of the answer each, so that the rest of the
+#: query runs for the page's rows only.
+PAGE_LINE = "# LIMIT and OFFSET of the page"
 #: Matches a full-text parameter asks for at most (the pages a client can reach).
 MAX_MATCHES = 1000
 
@@ -233,7 +237,14 @@ class CannedQuery:
                 bindings[parameter.variable] = parameter.term(raw)
         text = self.text
         if self.pagination:
-            text += f"\nLIMIT {self.pagination} OFFSET {(int(page) - 1) * self.pagination}\n"
+            clause = f"LIMIT {self.pagination} OFFSET {(int(page) - 1) * self.pagination}"
+            lines = text.splitlines()
+            marked = [number for number, line in enumerate(lines) if line.strip() == PAGE_LINE]
+            if marked:
+                lines[marked[0]] = lines[marked[0]].replace(PAGE_LINE, clause)
+                text = "\n".join(lines) + "\n"
+            else:
+                text += f"\n{clause}\n"
         return text, bindings
 
 

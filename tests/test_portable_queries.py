@@ -19,7 +19,7 @@ from kg.config import queries_dir
 from kg.ledger import LEDGER_FILE, Ledger
 from kg.store import KnowledgeStore
 from server import sparql_text
-from server.canned import PORTABLE, CannedQuery, load_queries
+from server.canned import PAGE_LINE, PORTABLE, CannedQuery, load_queries
 
 MAIN = load_queries(queries_dir())
 PORTABLE_FORMS = load_queries(queries_dir(), portable=True)
@@ -48,6 +48,18 @@ def test_a_portable_form_must_take_the_same_parameters(tmp_path: Path) -> None:
     assert load_queries(tmp_path)["pick"].text.endswith("?__kind }")
     with pytest.raises(ValueError, match=r"portable/pick.rq does not take the parameters of pick.rq"):
         load_queries(tmp_path, portable=True)
+
+
+def test_a_page_marker_takes_the_limit_and_offset_into_the_subquery(tmp_path: Path) -> None:
+    (tmp_path / "paged.rq").write_text(
+        f"#+ pagination: 10\nSELECT ?s WHERE {{\n  {{ SELECT ?s WHERE {{ ?s ?p ?o }} ORDER BY ?s\n    {PAGE_LINE}\n  }}\n}}\n"
+    )
+    (tmp_path / "plain.rq").write_text("#+ pagination: 10\nSELECT ?s WHERE { ?s ?p ?o }")
+    queries = load_queries(tmp_path)
+    paged, _ = queries["paged"].bind({"page": "3"})
+    assert "    LIMIT 10 OFFSET 20\n  }\n}" in paged and paged.count("LIMIT") == 1
+    plain, _ = queries["plain"].bind({"page": "3"})
+    assert plain.endswith("}\nLIMIT 10 OFFSET 20\n")
 
 
 @pytest.mark.parametrize("archive", ["seeds_store", "synthetic_store"])
