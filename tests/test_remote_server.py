@@ -126,8 +126,10 @@ def test_canned_queries_over_http_give_the_embedded_servers_rows(served: Served,
     for name, query in load_queries(queries_dir()).items():
         for arguments in argument_sets(query):
             expected = every_row(query, partial(page_rows, embedded.url, name, arguments))
-            if every_row(query, partial(page_rows, served.url, name, arguments)) != expected:
-                differing.append((name, arguments))
+            found = every_row(query, partial(page_rows, served.url, name, arguments))
+            if found != expected:
+                missing, extra = sorted(set(expected) - set(found)), sorted(set(found) - set(expected))
+                differing.append((name, arguments, len(expected), len(found), missing[:2], extra[:2]))
     assert differing == []
 
 
