@@ -8,18 +8,17 @@ ranges), for every parameter alone and all together, page after page.
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 import pytest
 
-from fixtures.canned_cases import argument_sets, bound, every_row, rows
+from fixtures.canned_cases import argument_sets, every_row_of
 from fixtures.synthetic_events import build_store
 from kg.config import queries_dir
 from kg.ledger import LEDGER_FILE, Ledger
 from kg.store import KnowledgeStore
 from server import sparql_text
-from server.canned import PAGE_LINE, PORTABLE, CannedQuery, load_queries
+from server.canned import PAGE_LINE, PORTABLE, load_queries
 
 MAIN = load_queries(queries_dir())
 PORTABLE_FORMS = load_queries(queries_dir(), portable=True)
@@ -71,12 +70,8 @@ def test_portable_forms_give_the_main_forms_rows(archive: str, request: pytest.F
             if PORTABLE_FORMS[name].text == query.text:
                 continue
             for arguments in argument_sets(query):
-
-                def page_rows(form: CannedQuery, page: int, arguments: dict[str, str] = arguments) -> list:
-                    return rows(store.query(bound(form, {**arguments, "page": str(page)}, ledger.matches)))
-
-                expected = every_row(query, partial(page_rows, query))
-                found = every_row(query, partial(page_rows, PORTABLE_FORMS[name]))
+                expected = every_row_of(store, query, query, arguments, ledger.matches)
+                found = every_row_of(store, query, PORTABLE_FORMS[name], arguments, ledger.matches)
                 compared += bool(expected)
                 if found != expected:
                     differing.append((name, arguments, len(expected), len(found)))

@@ -15,14 +15,13 @@ import logging
 import subprocess
 import sys
 import time
-from functools import partial
 from pathlib import Path
 
 import pytest
 
 import kg.remote
 import kg.validate
-from fixtures.canned_cases import argument_sets, bound, every_row, rows
+from fixtures.canned_cases import argument_sets, every_row_of
 from fixtures.synthetic_events import build_store
 from fixtures.synthetic_events import records as synthetic_records
 from fixtures.triplestores import RunningStore
@@ -33,9 +32,9 @@ from kg.pipeline import Pipeline
 from kg.readers import read_articles
 from kg.remote import QueryTimeoutError, RemoteBackend, RemoteStore, RemoteStoreError
 from kg.store import KnowledgeStore, StoreError
-from kg.stores import QueryEngine, open_reader, reads_lateral
+from kg.stores import open_reader, reads_lateral
 from kg.validate import validate
-from server.canned import CannedQuery, load_queries
+from server.canned import load_queries
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 KG = [sys.executable, "-m", "kg"]
@@ -85,13 +84,9 @@ def differing_rows(settings: Settings, local_path: Path) -> dict[str, list[tuple
     ):
         for name, query in main.items():
             for arguments in argument_sets(query):
-
-                def page_rows(store: QueryEngine, form: CannedQuery, page: int, arguments=arguments) -> list:
-                    return rows(store.query(bound(form, {**arguments, "page": str(page)}, ledger.matches)))
-
-                expected = every_row(query, partial(page_rows, local, query))
+                expected = every_row_of(local, query, query, arguments, ledger.matches)
                 try:
-                    found: object = every_row(query, partial(page_rows, remote, remote_forms[name]))
+                    found: object = every_row_of(remote, query, remote_forms[name], arguments, ledger.matches)
                 except RemoteStoreError as error:
                     found = str(error)[:300]
                 if isinstance(found, list) and found != expected:  # the rows missing, then those in excess

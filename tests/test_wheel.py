@@ -37,6 +37,7 @@ def installed(tmp_path_factory) -> Path:
         "kg/ontology/shapes.ttl",
         "kg/ontology/context.jsonld",
         "kg/queries/bilateral-ties.rq",
+        "kg/queries/portable/bilateral-ties.rq",
         "kg/data/countries.tsv",
         "server/templates/base.html",
         "server/static/app.css",
